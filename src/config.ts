@@ -1,0 +1,42 @@
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  publicUrl: string;
+  smtpUrl: string | null;
+  bootstrapApiKey: string | null;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment variables of the public contract (api.md, "Running"). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const host = env.HOST || '127.0.0.1';
+  const portText = env.PORT || '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a number from 0 to 65535, got "${portText}"`);
+  }
+  const databaseUrl = env.GOALPOST_DATABASE_URL || 'sqlite:./data/goalpost.db';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(
+      `GOALPOST_DATABASE_URL must start with "sqlite:" or "postgres://", got "${databaseUrl}"`,
+    );
+  }
+  const publicUrl = (env.GOALPOST_PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`GOALPOST_PUBLIC_URL must be an absolute URL, got "${publicUrl}"`);
+  }
+  return {
+    host,
+    port,
+    databaseUrl,
+    publicUrl,
+    smtpUrl: env.GOALPOST_SMTP_URL || null,
+    bootstrapApiKey: env.GOALPOST_BOOTSTRAP_API_KEY || null,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
