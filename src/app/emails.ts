@@ -5,6 +5,7 @@ import type { Email, EmailContent, EmailVersions } from '../domain/messages/emai
 import { parseCursor } from './pagination.js';
 import type { Page } from '../store/repositories/cursor.js';
 import { findEmail, listEmails, saveEmail } from '../store/repositories/email.repository.js';
+import type { Store } from '../store/store.js';
 import type { AppContext } from './context.js';
 
 export interface EmailInput {
@@ -46,6 +47,18 @@ export async function createEmail(ctx: AppContext, input: EmailInput): Promise<E
   return email;
 }
 
+/**
+ * Reads the email for a read-modify-write inside `trx`, holding its row lock on
+ * PostgreSQL until the transaction ends, so concurrent edits queue instead of
+ * overwriting each other. SQLite already runs one write transaction at a time.
+ */
+async function findEmailForUpdate(ctx: AppContext, trx: Store['db'], id: string): Promise<Email | null> {
+  if (ctx.store.dialect === 'postgres') {
+    await trx.selectFrom('emails').select('id').where('id', '=', id).forUpdate().execute();
+  }
+  return findEmail(trx, id);
+}
+
 export async function findEmailOrThrow(ctx: AppContext, id: string): Promise<Email> {
   const email = await findEmail(ctx.store.db, id);
   if (!email) throw new NotFoundError('Email', id);
@@ -55,7 +68,7 @@ export async function findEmailOrThrow(ctx: AppContext, id: string): Promise<Ema
 /** Edits the draft (opened from the approved version if none); the approved version stays in use. */
 export async function updateEmail(ctx: AppContext, id: string, patch: EmailPatch): Promise<Email> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const email = await findEmail(trx, id);
+    const email = await findEmailForUpdate(ctx, trx, id);
     if (!email) throw new NotFoundError('Email', id);
     const draft: EmailVersions = structuredClone(email.draft ?? email.approved ?? {});
     const locale = patch.locale ?? email.locale;
@@ -90,7 +103,7 @@ export async function updateEmail(ctx: AppContext, id: string, patch: EmailPatch
 
 export async function approveEmail(ctx: AppContext, id: string): Promise<Email> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const email = await findEmail(trx, id);
+    const email = await findEmailForUpdate(ctx, trx, id);
     if (!email) throw new NotFoundError('Email', id);
     if (!email.draft) throw new ConflictError('nothing_to_approve', `Email ${id} has no draft: it is approved as it is.`);
     const problems = emailApprovalProblems(email.draft, email.locale);
@@ -104,7 +117,7 @@ export async function approveEmail(ctx: AppContext, id: string): Promise<Email> 
 
 export async function discardEmailDraft(ctx: AppContext, id: string): Promise<Email> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const email = await findEmail(trx, id);
+    const email = await findEmailForUpdate(ctx, trx, id);
     if (!email) throw new NotFoundError('Email', id);
     if (!email.draft) throw new ConflictError('no_draft', `Email ${id} has no draft to discard.`);
     if (!email.approved) throw new ConflictError('draft_is_only_version', `Email ${id} was never approved: its draft is its only version.`);

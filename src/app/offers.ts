@@ -21,6 +21,18 @@ async function loadOfferOrThrow(db: Db, id: string): Promise<Offer> {
   return offer;
 }
 
+/**
+ * Reads the offer for a read-modify-write inside `trx`, holding its row lock on
+ * PostgreSQL until the transaction ends, so concurrent edits queue instead of
+ * overwriting each other. SQLite already runs one write transaction at a time.
+ */
+async function loadOfferForUpdate(ctx: AppContext, trx: Db, id: string): Promise<Offer> {
+  if (ctx.store.dialect === 'postgres') {
+    await trx.selectFrom('offers').select('id').where('id', '=', id).forUpdate().execute();
+  }
+  return loadOfferOrThrow(trx, id);
+}
+
 function refuseArchived(offer: Offer): void {
   if (offer.status === 'archived') {
     throw new ConflictError('offer_archived', `Offer ${offer.id} is archived: it can no longer be changed. Clone it to start again.`);
@@ -78,7 +90,7 @@ export async function listOffersPage(
 /** "Edit draft": opens a draft from the approved version when none is open, then applies the patch. */
 export async function patchOfferDraft(ctx: AppContext, id: string, patch: Record<string, unknown>): Promise<Offer> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const offer = await loadOfferOrThrow(trx, id);
+    const offer = await loadOfferForUpdate(ctx, trx, id);
     refuseArchived(offer);
     const draft = applySettingsPatch(editableSettings(offer), patch);
     const updated: Offer = { ...offer, draft, name: draft.name, updatedAt: ctx.clock.now().toISOString() };
@@ -89,7 +101,7 @@ export async function patchOfferDraft(ctx: AppContext, id: string, patch: Record
 
 export async function approveOffer(ctx: AppContext, id: string): Promise<Offer> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const offer = await loadOfferOrThrow(trx, id);
+    const offer = await loadOfferForUpdate(ctx, trx, id);
     refuseArchived(offer);
     if (!offer.draft) throw new ConflictError('nothing_to_approve', `Offer ${id} has no draft: the approved version is current.`);
     const ids = [offer.draft.emails.signup, offer.draft.emails.fulfillment, offer.draft.emails.reshare].filter(
@@ -119,7 +131,7 @@ export async function approveOffer(ctx: AppContext, id: string): Promise<Offer> 
 
 export async function discardOfferDraft(ctx: AppContext, id: string): Promise<Offer> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const offer = await loadOfferOrThrow(trx, id);
+    const offer = await loadOfferForUpdate(ctx, trx, id);
     refuseArchived(offer);
     if (!offer.draft) throw new ConflictError('no_draft', `Offer ${id} has no draft to discard.`);
     if (!offer.approved) {
@@ -133,7 +145,7 @@ export async function discardOfferDraft(ctx: AppContext, id: string): Promise<Of
 
 export async function archiveOffer(ctx: AppContext, id: string): Promise<Offer> {
   return ctx.store.db.transaction().execute(async (trx) => {
-    const offer = await loadOfferOrThrow(trx, id);
+    const offer = await loadOfferForUpdate(ctx, trx, id);
     refuseArchived(offer);
     const now = ctx.clock.now().toISOString();
     const archived: Offer = { ...offer, status: 'archived', updatedAt: now, archivedAt: now };

@@ -36,9 +36,14 @@ export function findTokens(template: string): string[] {
   return [...template.matchAll(TOKEN)].map((m) => m[1]!);
 }
 
+// Anything in double braces; what TOKEN cannot read (`{{lead.Prénom}}`) would reach the recipient as typed.
+const BRACED = /\{\{([^{}]*)\}\}/g;
+const ONE_TOKEN = new RegExp(`^${TOKEN.source}$`);
+
 export function findUnknownTokens(template: string): string[] {
   const known = new Set<string>(KNOWN_TOKENS);
-  return [...new Set(findTokens(template).filter((t) => !known.has(t)))];
+  const unreadable = [...template.matchAll(BRACED)].filter((m) => !ONE_TOKEN.test(m[0])).map((m) => m[1]!.trim());
+  return [...new Set([...findTokens(template).filter((t) => !known.has(t)), ...unreadable])];
 }
 
 export function containsToken(template: string, token: TokenName): boolean {
