@@ -6,6 +6,7 @@ import { openContext } from './app/bootstrap.js';
 import { systemClock } from './app/clock.js';
 import { GoalpostError } from './domain/errors.js';
 import { createServer } from './http/server.js';
+import { MailWorker } from './delivery/mail-worker.js';
 import { describeDatabaseUrl, migrateToLatest, openStore, StoreError } from './store/store.js';
 
 const USAGE = `Usage: goalpost <command>
@@ -18,12 +19,15 @@ Commands:
   api-key revoke KEY_ID
 
 Configuration comes from the environment: HOST, PORT, GOALPOST_DATABASE_URL,
-GOALPOST_PUBLIC_URL, GOALPOST_SMTP_URL, GOALPOST_BOOTSTRAP_API_KEY (see README).`;
+GOALPOST_PUBLIC_URL, GOALPOST_SMTP_URL, GOALPOST_MAIL_FROM, GOALPOST_BOOTSTRAP_API_KEY
+(see README).`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
   const ctx = await openContext(config);
   const created = await ensureBootstrapKey(ctx.store, ctx.clock, config.bootstrapApiKey).catch((err: unknown) => {
+    // A GOALPOST_BOOTSTRAP_API_KEY we refuse (too short) must stop the start, not leave a server without keys.
+    if (err instanceof GoalpostError) throw err;
     // Another process sharing the database made the first key at the same moment.
     ctx.logger.warn({ err }, 'bootstrap key not created');
     return null;
@@ -35,6 +39,9 @@ async function serve(): Promise<void> {
     );
   }
   const app = await createServer(ctx);
+  const mail = config.smtpUrl ? new MailWorker(ctx, { smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
+  mail?.start();
+  if (!mail) ctx.logger.info('GOALPOST_SMTP_URL is not set: emails are kept in the store (GET /api/v1/outbox)');
   await app.listen({ host: config.host, port: config.port });
   ctx.logger.info({ url: config.publicUrl, store: describeDatabaseUrl(config.databaseUrl) }, 'goalpost is serving');
   let closing = false;
@@ -43,6 +50,7 @@ async function serve(): Promise<void> {
     closing = true;
     ctx.logger.info({ signal }, 'shutting down');
     await app.close();
+    await mail?.stop();
     await ctx.store.close();
     process.exit(0);
   };
@@ -125,7 +133,9 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(2);
   }
   if (err instanceof ConfigError || err instanceof StoreError || err instanceof GoalpostError) {
-    console.error(`goalpost: ${err.message}`);
+    // ValidationError keeps the useful part (e.g. the list of roles) in its details.
+    const details = err instanceof GoalpostError ? err.details.map((d) => `\n  ${d.path}: ${d.message}`).join('') : '';
+    console.error(`goalpost: ${err.message}${details}`);
     process.exit(1);
   }
   console.error(err);

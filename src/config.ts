@@ -4,6 +4,7 @@ export interface Config {
   databaseUrl: string;
   publicUrl: string;
   smtpUrl: string | null;
+  mailFrom: string;
   bootstrapApiKey: string | null;
   logLevel: string;
 }
@@ -36,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     publicUrl,
     smtpUrl: env.GOALPOST_SMTP_URL || null,
+    mailFrom: env.GOALPOST_MAIL_FROM || 'Goalpost <no-reply@localhost>',
     bootstrapApiKey: env.GOALPOST_BOOTSTRAP_API_KEY || null,
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -10,8 +10,21 @@ import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.routes.js';
 import { emailRoutes } from './routes/admin/emails.routes.js';
 import { offerRoutes } from './routes/admin/offers.routes.js';
+import { loopAdminRoutes } from './routes/admin/loop.routes.js';
+import { publicRoutes } from './routes/public/public.routes.js';
+import { registerRedirectRoute } from './routes/public/redirect.routes.js';
+import { parseJsonBody } from './json-body.js';
+import cookie from '@fastify/cookie';
+import { ClickRecorder } from '../app/referrals/clicks.js';
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The redirect's click writer: tests and shutdown flush it. */
+    clicks: ClickRecorder;
+  }
+}
 
 /** Builds the HTTP server around an application context; the caller listens and closes. */
 export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -24,6 +37,13 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const clicks = new ClickRecorder(ctx);
+  app.decorate('clicks', clicks);
+  app.addHook('onClose', async () => clicks.flush());
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  await app.register(cookie);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('idempotency', null);
@@ -45,7 +65,12 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
         version: '1.0.0',
         description: 'Self-hosted referral offers: admin API (Bearer API key) and public endpoints.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (goalpost api-key create)' },
+          participantToken: { type: 'http', scheme: 'bearer', description: 'The participant token returned by a sign-up' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
   });
@@ -58,15 +83,19 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(
     async (admin) => {
-      admin.addHook('preHandler', requirePermission(ctx));
+      // The key is checked before the body is read: a caller without a valid key learns nothing about schemas.
+      admin.addHook('onRequest', requirePermission(ctx));
       admin.addHook('preHandler', idempotencyPreHandler(ctx));
       admin.addHook('onSend', idempotencyOnSend(ctx));
-      await admin.register(offerRoutes(ctx));
+      await admin.register(offerRoutes(ctx, (id) => clicks.invalidateOffer(id)));
       await admin.register(emailRoutes(ctx));
       await admin.register(apiKeyRoutes(ctx));
+      await admin.register(loopAdminRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(publicRoutes(ctx), { prefix: '/v1/public' });
+  registerRedirectRoute(app, clicks);
 
   return app;
 }

@@ -48,9 +48,149 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
-export interface Database {
+export interface Database extends LoopTables {
   api_keys: ApiKeyTable;
   emails: EmailTable;
   offers: OfferTable;
   idempotency_keys: IdempotencyKeyTable;
+}
+
+export interface PersonTable {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  phone: string | null;
+  fields_json: string;
+  consent: string | null;
+  locale: string | null;
+  referred_visits: number;
+  referred_signups: number;
+  last_referred_visit_at: string | null;
+  last_referred_signup_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PersonChannelCounterTable {
+  person_id: string;
+  channel: string;
+  referred_visits: number;
+  referred_signups: number;
+  last_referred_visit_at: string | null;
+  last_referred_signup_at: string | null;
+}
+
+export interface VisitorTable {
+  id: string;
+  person_id: string | null;
+  created_at: string;
+}
+
+export interface ParticipantTable {
+  id: string;
+  offer_id: string;
+  person_id: string;
+  share_code: string;
+  token_hash: string;
+  credit: number;
+  fulfilled_at: string | null;
+  fulfillment_state: string | null;
+  signup_channel: string | null;
+  signup_page: string | null;
+  visitor_id: string | null;
+  created_at: string;
+}
+
+export interface ClickTable {
+  id: string;
+  offer_id: string;
+  participant_id: string;
+  channel: string | null;
+  browser_id: string | null;
+  created_at: string;
+}
+
+export interface ReferralTable {
+  offer_id: string;
+  friend_key: string;
+  referrer_participant_id: string;
+  click_id: string | null;
+  channel: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface VisitSessionTable {
+  offer_id: string;
+  visitor_id: string;
+  session_key: string;
+  browser_session: string | null;
+  started_at: string;
+  last_seen_at: string;
+}
+
+export interface CreditTable {
+  id: string;
+  offer_id: string;
+  participant_id: string;
+  kind: string;
+  friend_key: string;
+  dedupe_key: string;
+  created_at: string;
+}
+
+export interface ActivityTable {
+  id: string;
+  type: string;
+  offer_id: string | null;
+  person_id: string | null;
+  visitor_id: string | null;
+  participant_id: string | null;
+  attributes_json: string;
+  occurred_at: string;
+  created_at: string;
+}
+
+export interface PromoCodeTable {
+  id: string;
+  offer_id: string;
+  code: string;
+  participant_id: string | null;
+  assigned_at: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  dedupe_key: string;
+  offer_id: string | null;
+  person_id: string | null;
+  to_address: string;
+  subject: string;
+  html: string;
+  text_body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface LoopTables {
+  people: PersonTable;
+  person_channel_counters: PersonChannelCounterTable;
+  visitors: VisitorTable;
+  participants: ParticipantTable;
+  clicks: ClickTable;
+  referrals: ReferralTable;
+  visit_sessions: VisitSessionTable;
+  credits: CreditTable;
+  activities: ActivityTable;
+  promo_codes: PromoCodeTable;
+  outbox: OutboxTable;
 }

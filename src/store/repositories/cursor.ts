@@ -1,3 +1,6 @@
+import { sql } from 'kysely';
+import type { RawBuilder, SqlBool } from 'kysely';
+
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
@@ -23,4 +26,18 @@ export function decodeCursor(cursor: string): CursorPosition | null {
     // fall through: a cursor we did not make
   }
   return null;
+}
+
+/** `where` condition for rows after the cursor in (time desc, id desc) order. */
+export function before(timeColumn: string, idColumn: string, after: CursorPosition): RawBuilder<SqlBool> {
+  const t = sql.ref(timeColumn);
+  const id = sql.ref(idColumn);
+  return sql<SqlBool>`(${t} < ${after.at} or (${t} = ${after.at} and ${id} < ${after.id}))`;
+}
+
+/** Cuts the one extra row a page query fetched into the page and its next cursor. */
+export function toPage<T>(rows: T[], limit: number, position: (row: T) => CursorPosition): Page<T> {
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
 }

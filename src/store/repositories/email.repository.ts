@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, EmailTable } from '../schema.js';
 import type { Email } from '../../domain/messages/email.js';
 import type { EmailVersions } from '../../domain/messages/email.js';
-import { encodeCursor } from './cursor.js';
+import { before, toPage } from './cursor.js';
 import type { CursorPosition, Page } from './cursor.js';
 
 export function emailRowToEmail(row: Selectable<EmailTable>): Email {
@@ -48,14 +48,7 @@ export async function listEmails(
   options: { limit: number; after: CursorPosition | null },
 ): Promise<Page<Email>> {
   let query = db.selectFrom('emails').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1);
-  const after = options.after;
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]),
-    );
-  }
-  const rows = await query.execute();
-  const data = rows.slice(0, options.limit).map(emailRowToEmail);
-  const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > options.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+  if (options.after) query = query.where(before('created_at', 'id', options.after));
+  const page = toPage(await query.execute(), options.limit, (row) => ({ at: row.created_at, id: row.id }));
+  return { data: page.data.map(emailRowToEmail), nextCursor: page.nextCursor };
 }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, OfferTable } from '../schema.js';
 import type { OfferSettings } from '../../domain/offers/settings.js';
 import type { Offer, OfferStatus } from '../../domain/offers/offer.js';
-import { encodeCursor } from './cursor.js';
+import { before, toPage } from './cursor.js';
 import type { CursorPosition, Page } from './cursor.js';
 
 export function offerRowToOffer(row: Selectable<OfferTable>): Offer {
@@ -69,15 +69,7 @@ export async function listOffers(
 ): Promise<Page<Offer>> {
   let query = db.selectFrom('offers').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit + 1);
   if (options.status) query = query.where('status', '=', options.status);
-  const after = options.after;
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]),
-    );
-  }
-  const rows = await query.execute();
-  const more = rows.length > options.limit;
-  const data = rows.slice(0, options.limit).map(offerRowToOffer);
-  const last = data[data.length - 1];
-  return { data, nextCursor: more && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
+  if (options.after) query = query.where(before('created_at', 'id', options.after));
+  const page = toPage(await query.execute(), options.limit, (row) => ({ at: row.created_at, id: row.id }));
+  return { data: page.data.map(offerRowToOffer), nextCursor: page.nextCursor };
 }

@@ -13,7 +13,8 @@ import { errorResponses, IdParams } from '../../schemas/common.js';
 import { CreateOfferBody, OfferDraftPatchSchema, OfferListQuery, OfferPage, OfferSchema } from '../../schemas/offer.schemas.js';
 import { parseLimit } from '../route-helpers.js';
 
-export function offerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+/** `onOfferChanged` lets caches of the approved version (the redirect's) drop an offer at once. */
+export function offerRoutes(ctx: AppContext, onOfferChanged: (offerId: string) => void = () => undefined): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['offers'];
     app.post(
@@ -63,12 +64,20 @@ export function offerRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { permission: 'write' },
         schema: { tags, summary: 'Validate the draft and make it the approved version; 422 lists every problem', params: IdParams, response: { 200: OfferSchema, ...errorResponses } },
       },
-      async (request) => approveOffer(ctx, request.params.id),
+      async (request) => {
+        const offer = await approveOffer(ctx, request.params.id);
+        onOfferChanged(offer.id);
+        return offer;
+      },
     );
     app.post(
       '/offers/:id/archive',
       { config: { permission: 'write' }, schema: { tags, summary: 'Archive: stop sign-ups and credit, keep data', params: IdParams, response: { 200: OfferSchema, ...errorResponses } } },
-      async (request) => archiveOffer(ctx, request.params.id),
+      async (request) => {
+        const offer = await archiveOffer(ctx, request.params.id);
+        onOfferChanged(offer.id);
+        return offer;
+      },
     );
   };
 }

@@ -1,0 +1,159 @@
+import { Type } from '@sinclair/typebox';
+import { CAPTURE_FIELDS } from '../../domain/offers/settings.js';
+import { Id, Locale, Nullable, pageOf, Str, Strict } from './common.js';
+
+// Every string a browser sends has a maximum length.
+const VisitorId = Str(100, { minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$' });
+const ClickId = Str(80, { pattern: '^clk_[A-Za-z0-9]{1,64}$' });
+const Page = Str(2048);
+const Channel = Str(40, { pattern: '^[a-z_]+$' });
+
+export const VisitBody = Strict({
+  offerId: Id('off'),
+  visitorId: VisitorId,
+  clickId: Type.Optional(ClickId),
+  page: Type.Optional(Page),
+  sessionId: Type.Optional(VisitorId),
+});
+
+export const SignupBody = Strict({
+  email: Str(254, { minLength: 3 }),
+  fields: Type.Optional(
+    Type.Object(Object.fromEntries(CAPTURE_FIELDS.filter((f) => f !== 'email').map((f) => [f, Type.Optional(Str(200))])), {
+      additionalProperties: false,
+    }),
+  ),
+  consent: Type.Optional(Type.Boolean()),
+  visitorId: Type.Optional(VisitorId),
+  clickId: Type.Optional(ClickId),
+  page: Type.Optional(Page),
+  channel: Type.Optional(Channel),
+  locale: Type.Optional(Locale),
+});
+
+export const SignupResponse = Strict({
+  participantId: Type.String(),
+  shareCode: Type.String(),
+  shareUrl: Type.String(),
+  participantToken: Nullable(Type.String()),
+});
+
+export const ConversionBody = Strict({
+  offerId: Id('off'),
+  visitorId: Type.Optional(VisitorId),
+  clickId: Type.Optional(ClickId),
+  event: Type.Optional(Str(100, { minLength: 1 })),
+  value: Type.Optional(Type.Number({ minimum: -1e12, maximum: 1e12 })),
+  idempotencyKey: Type.Optional(Str(200, { minLength: 1 })),
+});
+
+export const ProgressResponse = Strict({
+  offerId: Type.String(),
+  participantId: Type.String(),
+  credit: Type.Integer(),
+  goal: Type.Integer(),
+  goalType: Nullable(Type.String()),
+  fulfilled: Type.Boolean(),
+  fulfilledAt: Nullable(Type.String()),
+  shareUrl: Type.String(),
+});
+
+export const ParticipantSchema = Strict({
+  id: Type.String(),
+  personId: Type.String(),
+  email: Type.String(),
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  credit: Type.Integer(),
+  fulfilledAt: Nullable(Type.String()),
+  fulfillmentState: Nullable(Type.String()),
+  shareCode: Type.String(),
+  shareUrl: Type.String(),
+  signupChannel: Nullable(Type.String()),
+  createdAt: Type.String(),
+  promoCodes: Nullable(Type.Array(Strict({ code: Type.String(), sentAt: Type.String() }))),
+});
+
+export const ParticipantQuery = Strict({
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  fulfilled: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  state: Type.Optional(Type.Union([Type.Literal('sent'), Type.Literal('awaiting_send'), Type.Literal('needs_code')])),
+});
+
+export const ParticipantPage = pageOf(ParticipantSchema);
+
+export const PromoUploadReportSchema = Strict({
+  accepted: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Integer(),
+  rejectedLines: Type.Array(Strict({ line: Type.Integer(), reason: Type.String() })),
+  trimmed: Type.Integer(),
+  available: Type.Integer(),
+  released: Type.Integer(),
+});
+
+export const FulfillmentEmailsBody = Strict({
+  participantIds: Type.Array(Id('par'), { minItems: 1, maxItems: 1000 }),
+});
+
+export const FulfillmentEmailsReport = Strict({
+  queued: Type.Array(Type.String()),
+  skipped: Type.Array(Strict({ participantId: Type.String(), reason: Type.String() })),
+});
+
+const Counters = Strict({
+  referredVisits: Type.Integer(),
+  referredSignups: Type.Integer(),
+  lastReferredVisitAt: Nullable(Type.String()),
+  lastReferredSignupAt: Nullable(Type.String()),
+});
+
+export const PersonSchema = Strict({
+  id: Type.String(),
+  email: Type.String(),
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  company: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  consent: Nullable(Type.String()),
+  locale: Nullable(Type.String()),
+  counters: Strict({ ...Counters.properties, byChannel: Type.Record(Type.String(), Counters) }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ActivitySchema = Strict({
+  id: Type.String(),
+  type: Type.String(),
+  offerId: Nullable(Type.String()),
+  personId: Nullable(Type.String()),
+  visitorId: Nullable(Type.String()),
+  participantId: Nullable(Type.String()),
+  attributes: Type.Record(Type.String(), Type.Unknown()),
+  occurredAt: Type.String(),
+});
+
+export const ActivityPage = pageOf(ActivitySchema);
+
+export const OutboxSchema = Strict({
+  id: Type.String(),
+  kind: Type.String(),
+  offerId: Nullable(Type.String()),
+  personId: Nullable(Type.String()),
+  to: Type.String(),
+  subject: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.String(),
+  lastError: Nullable(Type.String()),
+  createdAt: Type.String(),
+  sentAt: Nullable(Type.String()),
+});
+
+export const OutboxQuery = Strict({
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(Type.Union(['pending', 'sending', 'sent', 'failed'].map((s) => Type.Literal(s)))),
+  offerId: Type.Optional(Id('off')),
+});
