@@ -157,3 +157,9 @@ export const OutboxQuery = Strict({
   status: Type.Optional(Type.Union(['pending', 'sending', 'sent', 'failed'].map((s) => Type.Literal(s)))),
   offerId: Type.Optional(Id('off')),
 });
+
+export const ShareBody = Strict({
+  channel: Channel,
+  message: Type.Optional(Str(2000)),
+  recipients: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+});

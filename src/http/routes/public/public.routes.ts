@@ -6,12 +6,19 @@ import { recordConversion } from '../../../app/referrals/conversions.js';
 import { progressForToken, InvalidParticipantTokenError } from '../../../app/referrals/participants.js';
 import { signUp } from '../../../app/referrals/signup.js';
 import { recordVisit } from '../../../app/referrals/visits.js';
+import { recordShare } from '../../../app/referrals/shares.js';
 import { errorResponses, IdParams, Strict } from '../../schemas/common.js';
-import { ConversionBody, ProgressResponse, SignupBody, SignupResponse, VisitBody } from '../../schemas/loop.schemas.js';
+import { ConversionBody, ProgressResponse, ShareBody, SignupBody, SignupResponse, VisitBody } from '../../schemas/loop.schemas.js';
 import { parseJsonBody } from '../../json-body.js';
 
 export const PUBLIC_BODY_LIMIT_BYTES = 16 * 1024;
 const BEARER = /^Bearer\s+(\S{1,200})\s*$/i;
+
+function participantToken(header: string | undefined): string {
+  const match = BEARER.exec(header ?? '');
+  if (!match) throw new InvalidParticipantTokenError();
+  return match[1]!;
+}
 
 /**
  * The browser endpoints under /v1/public: no key, CORS open. Pages send
@@ -74,11 +81,21 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: ProgressResponse, ...errorResponses },
         },
       },
-      async (request) => {
-        const match = BEARER.exec(request.headers.authorization ?? '');
-        if (!match) throw new InvalidParticipantTokenError();
-        return progressForToken(ctx, match[1]!);
+      async (request) => progressForToken(ctx, participantToken(request.headers.authorization)),
+    );
+    app.post(
+      '/shares',
+      {
+        bodyLimit: PUBLIC_BODY_LIMIT_BYTES,
+        schema: {
+          tags,
+          security: [{ participantToken: [] }],
+          summary: 'The participant shared their link (channel, message, recipients for email)',
+          body: ShareBody,
+          response: { 202: Strict({ recorded: Type.Boolean() }), ...errorResponses },
+        },
       },
+      async (request, reply) => reply.status(202).send(await recordShare(ctx, participantToken(request.headers.authorization), request.body)),
     );
   };
 }
