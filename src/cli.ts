@@ -7,6 +7,7 @@ import { systemClock } from './app/clock.js';
 import { GoalpostError } from './domain/errors.js';
 import { createServer } from './http/server.js';
 import { MailWorker } from './delivery/mail-worker.js';
+import { CampaignRunner } from './app/campaigns/runner.js';
 import { describeDatabaseUrl, migrateToLatest, openStore, StoreError } from './store/store.js';
 
 const USAGE = `Usage: goalpost <command>
@@ -41,6 +42,8 @@ async function serve(): Promise<void> {
   const app = await createServer(ctx);
   const mail = config.smtpUrl ? new MailWorker(ctx, { smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
   mail?.start();
+  const runner = new CampaignRunner(ctx);
+  runner.start();
   if (!mail) ctx.logger.info('GOALPOST_SMTP_URL is not set: emails are kept in the store (GET /api/v1/outbox)');
   await app.listen({ host: config.host, port: config.port });
   ctx.logger.info({ url: config.publicUrl, store: describeDatabaseUrl(config.databaseUrl) }, 'goalpost is serving');
@@ -50,6 +53,7 @@ async function serve(): Promise<void> {
     closing = true;
     ctx.logger.info({ signal }, 'shutting down');
     await app.close();
+    await runner.stop();
     await mail?.stop();
     await ctx.store.close();
     process.exit(0);

@@ -7,6 +7,8 @@ export interface Config {
   mailFrom: string;
   bootstrapApiKey: string | null;
   logLevel: string;
+  /** Requests a minute per IP for the public endpoints (stricter ones get a fraction); 0 turns the limits off. */
+  publicRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -31,6 +33,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError(`GOALPOST_PUBLIC_URL must be an absolute URL, got "${publicUrl}"`);
   }
+  const rateText = env.GOALPOST_PUBLIC_RATE_LIMIT || '300';
+  const publicRateLimit = Number(rateText);
+  if (!Number.isInteger(publicRateLimit) || publicRateLimit < 0) {
+    throw new ConfigError(`GOALPOST_PUBLIC_RATE_LIMIT must be a whole number (requests a minute per IP, 0 for no limit), got "${rateText}"`);
+  }
   return {
     host,
     port,
@@ -40,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.GOALPOST_MAIL_FROM || 'Goalpost <no-reply@localhost>',
     bootstrapApiKey: env.GOALPOST_BOOTSTRAP_API_KEY || null,
     logLevel: env.LOG_LEVEL || 'info',
+    publicRateLimit,
   };
 }

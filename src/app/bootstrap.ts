@@ -5,6 +5,7 @@ import { migrateToLatest, openStore } from '../store/store.js';
 import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import type { AppContext } from './context.js';
+import { CampaignIndex } from './campaigns/campaign-index.js';
 
 /** Opens the store named by the configuration, migrates it and returns the context use cases run in. */
 export async function openContext(
@@ -17,5 +18,5 @@ export async function openContext(
     const { applied } = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  return { store, clock: options.clock ?? systemClock, config, logger };
+  return { store, clock: options.clock ?? systemClock, config, logger, campaigns: new CampaignIndex() };
 }

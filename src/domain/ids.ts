@@ -16,7 +16,7 @@ export function randomToken(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ses' | 'pc' | 'off' | 'eml' | 'key' | 'per' | 'par' | 'act' | 'cmp' | 'ref' | 'clk' | 'out' | 'lst' | 'run';
+export type IdPrefix = 'whk' | 'ses' | 'pc' | 'off' | 'eml' | 'key' | 'per' | 'par' | 'act' | 'cmp' | 'ref' | 'clk' | 'out' | 'lst' | 'run';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomToken(16)}`;

@@ -11,6 +11,9 @@ import { apiKeyRoutes } from './routes/admin/api-keys.routes.js';
 import { emailRoutes } from './routes/admin/emails.routes.js';
 import { offerRoutes } from './routes/admin/offers.routes.js';
 import { loopAdminRoutes } from './routes/admin/loop.routes.js';
+import { publishingRoutes } from './routes/admin/publishing.routes.js';
+import { participantExperienceRoutes } from './routes/public/pages.routes.js';
+import { campaignRoutes } from './routes/admin/campaigns.routes.js';
 import { publicRoutes } from './routes/public/public.routes.js';
 import { registerRedirectRoute } from './routes/public/redirect.routes.js';
 import { parseJsonBody } from './json-body.js';
@@ -91,10 +94,13 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
       await admin.register(emailRoutes(ctx));
       await admin.register(apiKeyRoutes(ctx));
       await admin.register(loopAdminRoutes(ctx));
+      await admin.register(publishingRoutes(ctx));
+      await admin.register(campaignRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
   await app.register(publicRoutes(ctx), { prefix: '/v1/public' });
+  await app.register(participantExperienceRoutes(ctx));
   registerRedirectRoute(app, clicks);
 
   return app;

@@ -48,7 +48,7 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
-export interface Database extends LoopTables {
+export interface Database extends LoopTables, CampaignTables {
   api_keys: ApiKeyTable;
   emails: EmailTable;
   offers: OfferTable;
@@ -193,4 +193,41 @@ export interface LoopTables {
   activities: ActivityTable;
   promo_codes: PromoCodeTable;
   outbox: OutboxTable;
+}
+
+export interface CampaignTable {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  definition_json: string;
+  created_at: string;
+  updated_at: string;
+  activated_at: string | null;
+}
+
+export interface CampaignRunTable {
+  id: string;
+  campaign_id: string;
+  person_id: string;
+  activity_id: string;
+  status: string;
+  step_index: number;
+  attempts: number;
+  next_run_at: string;
+  locked_until: string | null;
+  detail: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface CampaignTables {
+  campaigns: CampaignTable;
+  campaign_triggers: { trigger_type: string; campaign_id: string };
+  campaign_memberships: { campaign_id: string; person_id: string; runs: number; last_run_at: string };
+  campaign_runs: CampaignRunTable;
+  campaign_step_results: { run_id: string; step_index: number; step_type: string; status: string; result_json: string; created_at: string };
+  lists: { id: string; name: string; created_at: string };
+  list_members: { list_id: string; person_id: string; added_at: string };
 }

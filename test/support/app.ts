@@ -5,6 +5,7 @@ import type { Clock } from '../../src/app/clock.js';
 import type { AppContext } from '../../src/app/context.js';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/http/server.js';
+import { CampaignIndex } from '../../src/app/campaigns/campaign-index.js';
 import type { DialectName } from '../../src/store/store.js';
 import { openTestStore } from './stores.js';
 
@@ -38,7 +39,7 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
   const testStore = await openTestStore(dialect);
   const clock = new TestClock();
   const config = loadConfig({ GOALPOST_DATABASE_URL: testStore.url, GOALPOST_PUBLIC_URL: 'http://goalpost.test', ...env });
-  const ctx: AppContext = { store: testStore.store, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) };
+  const ctx: AppContext = { store: testStore.store, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), campaigns: new CampaignIndex() };
   await ensureBootstrapKey(ctx.store, clock, ADMIN_KEY);
   const marketer = (await createApiKey(ctx.store.db, clock, { name: 'marketer', role: 'marketer' })).secret;
   const analyst = (await createApiKey(ctx.store.db, clock, { name: 'analyst', role: 'analyst' })).secret;

@@ -1,6 +1,6 @@
 import { canonicalFriendKey, friendKeys, isSelfReferral, referralExpiry } from '../../domain/referrals/attribution.js';
 import type { FriendIdentity } from '../../domain/referrals/attribution.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { findParticipant } from '../../store/repositories/participant.repository.js';
 import type { ParticipantRow } from '../../store/repositories/participant.repository.js';
 import { findClick, findLiveReferrals, putReferral } from '../../store/repositories/referral.repository.js';
@@ -55,8 +55,9 @@ export async function attributeFriend(
   const referrer = await findParticipant(trx, referrerId);
   if (!referrer) return null;
   if (isSelfReferral(friend, { participantId: referrer.id, personId: referrer.person_id, visitorId: referrer.visitor_id })) {
-    await insertActivities(
+    await recordActivities(
       trx,
+      ctx,
       [
         {
           type: 'referral_refused',
@@ -68,7 +69,6 @@ export async function attributeFriend(
           occurredAt: nowIso,
         },
       ],
-      nowIso,
     );
     return null;
   }

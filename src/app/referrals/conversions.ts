@@ -1,6 +1,6 @@
 import { newId } from '../../domain/ids.js';
 import { creditDedupeKey } from '../../domain/referrals/credit.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { personIdForVisitor } from '../../store/repositories/person.repository.js';
 import type { AppContext } from '../context.js';
 import { attributeFriend } from './attribution.js';
@@ -44,8 +44,9 @@ export async function recordConversion(ctx: AppContext, input: ConversionInput):
     const friend = { personId, visitorId, browserId: null };
     const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
     const activityId = newId('act');
-    await insertActivities(
+    await recordActivities(
       trx,
+      ctx,
       [
         {
           id: activityId,
@@ -63,7 +64,6 @@ export async function recordConversion(ctx: AppContext, input: ConversionInput):
           occurredAt: at,
         },
       ],
-      at,
     );
     if (attribution) {
       const eventKey = offer.settings.customEvents.countEvery ? (input.idempotencyKey ?? activityId) : undefined;

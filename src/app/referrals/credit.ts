@@ -1,7 +1,7 @@
 import { newId } from '../../domain/ids.js';
 import { earnsCredit, fulfillmentStateFor } from '../../domain/referrals/credit.js';
 import type { CreditKind } from '../../domain/referrals/credit.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import {
   findParticipant,
   incrementCredit,
@@ -62,8 +62,9 @@ export async function giveCreditToReferrer(trx: Trx, ctx: AppContext, input: Cre
   });
   if (!isNew) return { credited: false, reason: 'already_counted' };
   const { credit, fulfilledAt } = await incrementCredit(trx, referrer.id);
-  await insertActivities(
+  await recordActivities(
     trx,
+    ctx,
     [
       {
         type: 'refers',
@@ -81,7 +82,6 @@ export async function giveCreditToReferrer(trx: Trx, ctx: AppContext, input: Cre
         occurredAt: at,
       },
     ],
-    at,
   );
   let fulfilled = false;
   if (credit >= input.offer.settings.goal.count && !fulfilledAt) {
@@ -98,8 +98,9 @@ async function fulfilParticipant(trx: Trx, ctx: AppContext, offer: LiveOffer, pa
   const code = settings.promoCodes.enabled ? await assignPromoCode(trx, ctx.store.dialect, offer.id, participant.id, at) : null;
   const state = fulfillmentStateFor(settings, code !== null);
   await setFulfillmentState(trx, participant.id, state);
-  await insertActivities(
+  await recordActivities(
     trx,
+    ctx,
     [
       {
         type: 'achieves_goal',
@@ -111,7 +112,6 @@ async function fulfilParticipant(trx: Trx, ctx: AppContext, offer: LiveOffer, pa
         occurredAt: at,
       },
     ],
-    at,
   );
   if (state === 'needs_code') ctx.logger.warn({ offerId: offer.id, participantId: participant.id }, 'promo code pool empty: fulfilment waits for codes');
   if (state === 'sent') await queueFulfillmentEmail(trx, ctx, offer, { ...participant, credit }, code);

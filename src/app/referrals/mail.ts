@@ -1,5 +1,6 @@
 import { newId } from '../../domain/ids.js';
 import { pickEmailContent, renderEmail } from '../../domain/messages/email.js';
+import type { EmailContent } from '../../domain/messages/email.js';
 import type { TokenValues } from '../../domain/messages/tokens.js';
 import { findEmail } from '../../store/repositories/email.repository.js';
 import { enqueueMessage } from '../../store/repositories/outbox.repository.js';
@@ -41,15 +42,36 @@ export async function enqueueEmail(
     return false;
   }
   const content = pickEmailContent(email.approved, email.locale, input.to.locale);
-  const rendered = renderEmail(content, { ...personTokens(input.to), ...input.tokens });
+  return enqueueContent(trx, ctx, {
+    kind: input.kind,
+    dedupeKey: input.dedupeKey,
+    offerId: input.offerId,
+    personId: input.to.personId,
+    toAddress: input.to.email,
+    content,
+    tokens: { ...personTokens(input.to), ...input.tokens },
+  });
+}
+
+/**
+ * Renders given content (an approved email's, or a default template's) and
+ * puts it in the outbox inside the caller's transaction. `personId` is null
+ * for addresses that are not people of ours (a friend invited by re-share).
+ */
+export async function enqueueContent(
+  trx: Store['db'],
+  ctx: AppContext,
+  input: { kind: string; dedupeKey: string; offerId: string | null; personId: string | null; toAddress: string; content: EmailContent; tokens: TokenValues },
+): Promise<boolean> {
+  const rendered = renderEmail(input.content, input.tokens);
   const now = ctx.clock.now().toISOString();
   return enqueueMessage(trx, {
     id: newId('out'),
     kind: input.kind,
     dedupe_key: input.dedupeKey,
     offer_id: input.offerId,
-    person_id: input.to.personId,
-    to_address: input.to.email,
+    person_id: input.personId,
+    to_address: input.toAddress,
     subject: rendered.subject,
     html: rendered.html,
     text_body: rendered.text,

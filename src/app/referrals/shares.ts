@@ -1,4 +1,4 @@
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { findParticipantByTokenHash } from '../../store/repositories/participant.repository.js';
 import type { AppContext } from '../context.js';
 import { loadLiveOffer } from './live-offer.js';
@@ -19,8 +19,9 @@ export async function recordShare(ctx: AppContext, token: string, input: ShareIn
     if (!participant) throw new InvalidParticipantTokenError();
     const offer = await loadLiveOffer(trx, participant.offer_id);
     const at = ctx.clock.now().toISOString();
-    await insertActivities(
+    await recordActivities(
       trx,
+      ctx,
       [
         {
           type: 'shares',
@@ -32,7 +33,6 @@ export async function recordShare(ctx: AppContext, token: string, input: ShareIn
           occurredAt: at,
         },
       ],
-      at,
     );
     return { recorded: true };
   });

@@ -5,7 +5,7 @@ import { newId, randomToken } from '../../domain/ids.js';
 import type { CaptureField } from '../../domain/offers/settings.js';
 import { creditDedupeKey } from '../../domain/referrals/credit.js';
 import { normalizeEmail } from '../../domain/referrals/people.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { insertParticipantIfAbsent } from '../../store/repositories/participant.repository.js';
 import { bumpReferralCounter, linkVisitor, updatePersonFields, upsertPersonByEmail } from '../../store/repositories/person.repository.js';
 import type { PersonTable } from '../../store/schema.js';
@@ -109,8 +109,9 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
 
     if (created) {
       const personNow = { ...person, ...changes };
-      await insertActivities(
+      await recordActivities(
         trx,
+        ctx,
         [
           {
             type: 'signs_up',
@@ -122,7 +123,6 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
             occurredAt: at,
           },
         ],
-        at,
       );
       if (settings.emails.signup) {
         await enqueueEmail(trx, ctx, {

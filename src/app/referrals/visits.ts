@@ -1,7 +1,7 @@
 import { newId } from '../../domain/ids.js';
 import { VISIT_SESSION_IDLE_MS } from '../../domain/referrals/attribution.js';
 import { creditDedupeKey } from '../../domain/referrals/credit.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { bumpReferralCounter, personIdForVisitor } from '../../store/repositories/person.repository.js';
 import { touchVisitSession } from '../../store/repositories/referral.repository.js';
 import type { AppContext } from '../context.js';
@@ -45,8 +45,9 @@ export async function recordVisit(ctx: AppContext, input: VisitInput): Promise<V
     const personId = await personIdForVisitor(trx, input.visitorId);
     const friend = { personId, visitorId: input.visitorId, browserId: null };
     const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
-    await insertActivities(
+    await recordActivities(
       trx,
+      ctx,
       [
         {
           type: 'visits_offer_page',
@@ -58,7 +59,6 @@ export async function recordVisit(ctx: AppContext, input: VisitInput): Promise<V
           occurredAt: at,
         },
       ],
-      at,
     );
     if (attribution) {
       await bumpReferralCounter(trx, attribution.referrer.person_id, 'visit', attribution.channel ?? 'unknown', at);

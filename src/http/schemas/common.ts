@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
 
-/** Strings from outside always have a maximum length. */
+/** No NUL character: PostgreSQL text cannot hold one (the write failed with a 500), so both stores refuse it alike. */
+export const NO_NUL = '^[^\\u0000]*$';
+
+/** Strings from outside always have a maximum length and no NUL (a caller's own `pattern` must exclude NUL itself). */
 export const Str = (max: number, opts: { minLength?: number; pattern?: string } = {}) =>
-  Type.String({ maxLength: max, ...opts });
+  Type.String({ maxLength: max, pattern: NO_NUL, ...opts });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -13,7 +16,7 @@ export const Strict = <T extends Record<string, TSchema>>(props: T, opts: { desc
 
 export const Id = (prefix: string) => Type.String({ pattern: `^${prefix}_[A-Za-z0-9]{1,64}$`, maxLength: 80 });
 
-export const IdParams = Strict({ id: Type.String({ maxLength: 100 }) });
+export const IdParams = Strict({ id: Type.String({ maxLength: 100, pattern: NO_NUL }) });
 
 export const Locale = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35 });
 

@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { CAPTURE_FIELDS } from '../../domain/offers/settings.js';
 import { Id, Locale, Nullable, pageOf, Str, Strict } from './common.js';
+import { SUPPORTED_LOCALES } from '../../domain/messages/default-texts.js';
+import { DEFAULT_EMAIL_KINDS } from '../../domain/messages/widget-emails.js';
+import { MAX_RESHARE_RECIPIENTS } from '../../domain/messages/widget-share.js';
 
 // Every string a browser sends has a maximum length.
 const VisitorId = Str(100, { minLength: 1, pattern: '^[A-Za-z0-9_.:-]+$' });
@@ -162,4 +165,46 @@ export const ShareBody = Strict({
   channel: Channel,
   message: Type.Optional(Str(2000)),
   recipients: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+});
+
+// ----- The participant's experience: widget endpoints, embed code, default emails -----
+
+const EmailAddress = Str(254, { minLength: 3 });
+
+export const ReshareBody = Strict({
+  recipients: Type.Array(EmailAddress, { minItems: 1, maxItems: MAX_RESHARE_RECIPIENTS }),
+  locale: Type.Optional(Locale),
+});
+
+export const ReshareResponse = Strict({ sent: Type.Integer(), recipients: Type.Integer() });
+
+export const ProgressLinkBody = Strict({ email: EmailAddress, locale: Type.Optional(Locale) });
+
+/** The same answer whatever happened, for calls that must not tell who is known. */
+export const AcceptedResponse = Strict({ accepted: Type.Literal(true) });
+
+export const RestoreBody = Strict({ code: Str(200, { minLength: 1 }) });
+
+export const RestoreResponse = Strict({ participantToken: Type.String(), offerId: Type.String() });
+
+export const IdentifyBody = Strict({ visitorId: VisitorId, email: EmailAddress });
+
+export const EmbedCodeQuery = Strict({
+  width: Type.Optional(Str(12, { pattern: '^[0-9]{1,4}(px|%)?$' })),
+  height: Type.Optional(Str(12, { pattern: '^([0-9]{1,4}(px)?|auto)$' })),
+});
+
+export const EmbedCodeResponse = Strict({
+  offerId: Type.String(),
+  published: Type.Boolean({ description: 'False until the offer is approved (or once archived): the widget then shows nothing to sign up for.' }),
+  headerSnippet: Type.String({ description: 'Goes in <head>: loads /embed.js and defines goalpost(...) so calls before it loads are kept.' }),
+  bodySnippet: Type.String({ description: 'Goes where the widget should appear.' }),
+  conversionSnippet: Type.String({ description: 'For the custom JavaScript event goal: call it when the conversion happens.' }),
+  hostedPageUrl: Type.String(),
+});
+
+export const DefaultEmailBody = Strict({
+  kind: Type.Union(DEFAULT_EMAIL_KINDS.map((k) => Type.Literal(k))),
+  locale: Type.Optional(Type.Union(SUPPORTED_LOCALES.map((l) => Type.Literal(l)))),
+  name: Type.Optional(Str(200, { minLength: 1 })),
 });

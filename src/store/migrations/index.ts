@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-referral-loop.js';
+import * as m0003 from './0003-campaigns.js';
 
 /**
  * Migrations are imported statically (not read from a folder at run time) so
@@ -9,6 +10,7 @@ import * as m0002 from './0002-referral-loop.js';
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-referral-loop': m0002,
+  '0003-campaigns': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../app/context.js';
@@ -10,11 +11,13 @@ import { recordShare } from '../../../app/referrals/shares.js';
 import { errorResponses, IdParams, Strict } from '../../schemas/common.js';
 import { ConversionBody, ProgressResponse, ShareBody, SignupBody, SignupResponse, VisitBody } from '../../schemas/loop.schemas.js';
 import { parseJsonBody } from '../../json-body.js';
+import { publicRateLimitOptions } from './rate-limit.js';
+import { widgetApiRoutes } from './widget-api.routes.js';
 
 export const PUBLIC_BODY_LIMIT_BYTES = 16 * 1024;
 const BEARER = /^Bearer\s+(\S{1,200})\s*$/i;
 
-function participantToken(header: string | undefined): string {
+export function participantToken(header: string | undefined): string {
   const match = BEARER.exec(header ?? '');
   if (!match) throw new InvalidParticipantTokenError();
   return match[1]!;
@@ -28,6 +31,7 @@ function participantToken(header: string | undefined): string {
 export function publicRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(cors, { origin: '*', methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Authorization'], maxAge: 600 });
+    await app.register(rateLimit, publicRateLimitOptions(ctx.config));
     app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: PUBLIC_BODY_LIMIT_BYTES }, parseJsonBody);
     const tags = ['public'];
 
@@ -97,5 +101,6 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => reply.status(202).send(await recordShare(ctx, participantToken(request.headers.authorization), request.body)),
     );
+    await app.register(widgetApiRoutes(ctx));
   };
 }
