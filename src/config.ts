@@ -9,6 +9,8 @@ export interface Config {
   logLevel: string;
   /** Requests a minute per IP for the public endpoints (stricter ones get a fraction); 0 turns the limits off. */
   publicRateLimit: number;
+  /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +49,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.GOALPOST_MAIL_FROM || 'Goalpost <no-reply@localhost>',
     bootstrapApiKey: env.GOALPOST_BOOTSTRAP_API_KEY || null,
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: parseTrustProxy(env.GOALPOST_TRUST_PROXY),
     publicRateLimit,
   };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value;
 }

@@ -5,7 +5,13 @@ import { claimDueMessages, markFailed, markRetry, markSent } from '../store/repo
 import type { OutboxRow } from '../store/repositories/outbox.repository.js';
 
 export const MAX_ATTEMPTS = 8;
-const LEASE_MS = 60_000;
+/**
+ * A claimed batch is sent one message after another; the lease must outlast
+ * the whole batch at the transport's timeouts, or another process would take
+ * over messages still being sent and send them twice.
+ */
+export const LEASE_MS = 10 * 60_000;
+const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
 
 /** Exponential backoff with a cap: 30 s, 1 min, 2 min, ... up to 1 h. */
 export function retryDelayMs(attempts: number): number {
@@ -37,7 +43,7 @@ export class MailWorker {
   private stopped = false;
 
   constructor(private readonly ctx: AppContext, private readonly options: MailWorkerOptions) {
-    this.transport = nodemailer.createTransport(options.smtpUrl);
+    this.transport = nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS } as never);
   }
 
   start(): void {
@@ -72,7 +78,7 @@ export class MailWorker {
   private async pass(): Promise<number> {
     const { store, clock } = this.ctx;
     const now = clock.now();
-    const due = await claimDueMessages(store.db, store.dialect, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), this.options.batchSize ?? 20);
+    const due = await claimDueMessages(store.db, store.dialect, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), this.options.batchSize ?? 10, MAX_ATTEMPTS);
     let sent = 0;
     for (const message of due) {
       if (await this.deliver(message)) sent += 1;
@@ -96,10 +102,10 @@ export class MailWorker {
     } catch (err) {
       const error = (err as Error).message.slice(0, 1000);
       if (isPermanent(err) || message.attempts >= MAX_ATTEMPTS) {
-        await markFailed(store.db, message.id, error);
+        await markFailed(store.db, message.id, message.attempts, error);
         logger.warn({ outboxId: message.id, error }, 'mail failed for good');
       } else {
-        await markRetry(store.db, message.id, new Date(clock.now().getTime() + retryDelayMs(message.attempts)).toISOString(), error);
+        await markRetry(store.db, message.id, message.attempts, new Date(clock.now().getTime() + retryDelayMs(message.attempts)).toISOString(), error);
         logger.info({ outboxId: message.id, attempts: message.attempts, error }, 'mail will be retried');
       }
       return false;

@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   idempotency_key_in_use: 409,
   idempotency_key_reused: 422,
   payload_too_large: 413,
+  uri_too_long: 414,
   validation_failed: 422,
   rate_limited: 429,
 };

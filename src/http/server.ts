@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
@@ -34,10 +34,19 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    disableRequestLogging: false,
     // Unknown fields are refused rather than silently dropped, and a string never passes for a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
-    trustProxy: false,
+    // Behind a reverse proxy, GOALPOST_TRUST_PROXY makes per-IP rate limits see the visitor, not the proxy.
+    trustProxy: ctx.config.trustProxy as boolean | string, // numbers (hop counts) work at run time; the type omits them
+    // Long path parameters reach the routes, which answer them in our own terms (400 or the 404 page).
+    maxParamLength: 4096,
+    // Errors raised before routing (malformed or overlong URLs) get our error shape too.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void reply
+        .status(tooLong ? 414 : 400)
+        .send(errorBody(tooLong ? 'uri_too_long' : 'invalid_request', tooLong ? 'A path segment is too long.' : 'The URL is malformed.'));
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

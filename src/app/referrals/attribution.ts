@@ -34,7 +34,12 @@ export async function attributeFriend(
 ): Promise<Attribution | null> {
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  const keys = friendKeys(friend);
+  // The reported click carries our redirect's browser id: a referral made at an
+  // earlier click of the same browser is found under it (first touch wins).
+  const click = clickId ? await findClick(trx, clickId) : null;
+  const reported = click && click.offer_id === offer.id ? click : null;
+  const identity: FriendIdentity = reported?.browser_id && !friend.browserId ? { ...friend, browserId: reported.browser_id } : friend;
+  const keys = friendKeys(identity);
   const existing = (await findLiveReferrals(trx, offer.id, keys, nowIso))[0];
 
   let referrerId: string;
@@ -43,18 +48,16 @@ export async function attributeFriend(
     referrerId = existing.referrer_participant_id;
     tie = { clickId: existing.click_id, channel: existing.channel, createdAt: existing.created_at, expiresAt: existing.expires_at };
   } else {
-    if (!clickId) return null;
-    const click = await findClick(trx, clickId);
-    if (!click || click.offer_id !== offer.id) return null;
-    const expiresAt = referralExpiry(new Date(click.created_at), offer.settings.attributionWindowDays);
+    if (!reported) return null;
+    const expiresAt = referralExpiry(new Date(reported.created_at), offer.settings.attributionWindowDays);
     if (expiresAt <= nowIso) return null;
-    referrerId = click.participant_id;
-    tie = { clickId: click.id, channel: click.channel, createdAt: click.created_at, expiresAt };
+    referrerId = reported.participant_id;
+    tie = { clickId: reported.id, channel: reported.channel, createdAt: reported.created_at, expiresAt };
   }
 
   const referrer = await findParticipant(trx, referrerId);
   if (!referrer) return null;
-  if (isSelfReferral(friend, { participantId: referrer.id, personId: referrer.person_id, visitorId: referrer.visitor_id })) {
+  if (isSelfReferral(identity, { participantId: referrer.id, personId: referrer.person_id, visitorId: referrer.visitor_id })) {
     await recordActivities(
       trx,
       ctx,
@@ -91,6 +94,6 @@ export async function attributeFriend(
     referrer,
     clickId: tie.clickId,
     channel: tie.channel,
-    friendKey: canonicalFriendKey(friend, tie.clickId)!,
+    friendKey: canonicalFriendKey(identity, tie.clickId)!,
   };
 }

@@ -141,21 +141,23 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
           tokens: { 'social.Share Url': shareUrl(ctx, participant.share_code), 'offer.Name': settings.name, 'social.Goal': String(settings.goal.count) },
         });
       }
-      const friend = { personId: person.id, visitorId: input.visitorId ?? null, browserId: null };
-      const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
-      if (attribution) {
-        await bumpReferralCounter(trx, attribution.referrer.person_id, 'signup', attribution.channel ?? 'unknown', at);
-        await giveCreditToReferrer(trx, ctx, {
-          offer,
-          referrerParticipantId: attribution.referrer.id,
-          friendKey: `person:${person.id}`,
-          friendPersonId: person.id,
-          friendVisitorId: input.visitorId ?? null,
-          kind: 'signup',
-          dedupeKey: creditDedupeKey('signup', { friendKey: `person:${person.id}` }),
-          attributes: { channel: attribution.channel, clickId: attribution.clickId },
-        });
-      }
+    }
+    // A repeat sign-up is attributed too, so that one through the participant's
+    // own link is refused and logged; only a new participant earns credit.
+    const friend = { personId: person.id, visitorId: input.visitorId ?? null, browserId: null };
+    const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
+    if (created && attribution) {
+      await bumpReferralCounter(trx, attribution.referrer.person_id, 'signup', attribution.channel ?? 'unknown', at);
+      await giveCreditToReferrer(trx, ctx, {
+        offer,
+        referrerParticipantId: attribution.referrer.id,
+        friendKey: `person:${person.id}`,
+        friendPersonId: person.id,
+        friendVisitorId: input.visitorId ?? null,
+        kind: 'signup',
+        dedupeKey: creditDedupeKey('signup', { friendKey: `person:${person.id}` }),
+        attributes: { channel: attribution.channel, clickId: attribution.clickId },
+      });
     }
     return {
       created,

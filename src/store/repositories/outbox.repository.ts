@@ -22,7 +22,22 @@ export async function enqueueMessage(db: Db, row: OutboxRow): Promise<boolean> {
  * Claims due messages for one worker: marks them `sending` with a lease, so a
  * worker that dies leaves them to be retried once the lease runs out.
  */
-export async function claimDueMessages(db: Db, dialect: DialectName, now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]> {
+export async function claimDueMessages(
+  db: Db,
+  dialect: DialectName,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+  maxAttempts: number,
+): Promise<OutboxRow[]> {
+  // A message whose worker died on every attempt (a poison message) is failed, not claimed for ever.
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', locked_until: null, last_error: sql<string>`coalesce(last_error, 'the worker stopped while sending it, on every attempt')` })
+    .where('status', '=', 'sending')
+    .where('locked_until', '<', now)
+    .where('attempts', '>=', maxAttempts)
+    .execute();
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<OutboxRow>`
     update outbox set status = 'sending', locked_until = ${leaseUntil}, attempts = attempts + 1
@@ -40,16 +55,30 @@ export async function markSent(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('outbox').set({ status: 'sent', sent_at: at, locked_until: null, last_error: null }).where('id', '=', id).execute();
 }
 
-export async function markRetry(db: Db, id: string, nextAttemptAt: string, error: string): Promise<void> {
+/**
+ * A failed attempt changes the row only while the claim that made it still
+ * holds (`attempts` as returned by the claim): a worker stuck past its lease
+ * must not put back to pending, or fail, a message another worker has since
+ * taken over or delivered.
+ */
+export async function markRetry(db: Db, id: string, attempts: number, nextAttemptAt: string, error: string): Promise<void> {
   await db
     .updateTable('outbox')
     .set({ status: 'pending', next_attempt_at: nextAttemptAt, locked_until: null, last_error: error })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', attempts)
     .execute();
 }
 
-export async function markFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'failed', locked_until: null, last_error: error }).where('id', '=', id).execute();
+export async function markFailed(db: Db, id: string, attempts: number, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', locked_until: null, last_error: error })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', attempts)
+    .execute();
 }
 
 export async function listOutbox(

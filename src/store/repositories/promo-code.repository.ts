@@ -2,16 +2,18 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { DialectName } from '../store.js';
-import { newId } from '../../domain/ids.js';
+import { randomToken } from '../../domain/ids.js';
 
 type Db = Kysely<Database>;
 
 /** Adds codes to an offer's pool; codes already in the pool are skipped. Returns how many were new. */
 export async function addPromoCodes(db: Db, offerId: string, codes: string[], at: string): Promise<number> {
   let added = 0;
+  // Ids sort in upload order (time, then position), so codes are handed out first-uploaded, first-given.
+  const stamp = Date.now().toString(36).padStart(10, '0');
   // Chunks keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
   for (let i = 0; i < codes.length; i += 500) {
-    const chunk = codes.slice(i, i + 500).map((code) => ({ id: newId('pc'), offer_id: offerId, code, participant_id: null, assigned_at: null, created_at: at }));
+    const chunk = codes.slice(i, i + 500).map((code, j) => ({ id: `pc_${stamp}${(i + j).toString(36).padStart(6, '0')}${randomToken(6)}`, offer_id: offerId, code, participant_id: null, assigned_at: null, created_at: at }));
     const result = await db
       .insertInto('promo_codes')
       .values(chunk)
