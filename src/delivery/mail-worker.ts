@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { AppContext } from '../app/context.js';
+import { PollingLoop } from '../app/polling-loop.js';
 import { claimDueMessages, markFailed, markRetry, markSent } from '../store/repositories/outbox.repository.js';
 import type { OutboxRow } from '../store/repositories/outbox.repository.js';
 
@@ -38,41 +39,25 @@ export interface MailWorkerOptions {
  */
 export class MailWorker {
   private readonly transport: Transporter;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(private readonly ctx: AppContext, private readonly options: MailWorkerOptions) {
     this.transport = nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS } as never);
+    this.loop = new PollingLoop(() => this.pass(), options.pollMs ?? 1000, ctx.logger, 'mail worker');
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.ctx.logger.error({ err }, 'mail worker pass failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1000);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     this.transport.close();
   }
 
   /** One pass over due messages; returns how many were sent. */
   runOnce(): Promise<number> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.loop.runOnce();
   }
 
   private async pass(): Promise<number> {

@@ -21,6 +21,7 @@ import type { PersonTable } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { postSignedWebhook, WebhookError } from '../../delivery/webhooks.js';
 import type { AppContext } from '../context.js';
+import { PollingLoop } from '../polling-loop.js';
 import { queueFulfillmentEmail } from '../referrals/credit.js';
 import { loadLiveOffer } from '../referrals/live-offer.js';
 import { enqueueEmail } from '../referrals/mail.js';
@@ -73,52 +74,37 @@ const COLUMN_OF: Record<string, keyof PersonRow> = {
  * failed, while other runs go on.
  */
 export class CampaignRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
   private readonly opts: Required<RunnerOptions>;
+  private readonly loop: PollingLoop;
 
   constructor(private readonly ctx: AppContext, options: RunnerOptions = {}) {
     this.opts = {
       pollMs: 500,
       batchSize: 50,
-      leaseMs: 60_000,
+      // Longer than a run can take at the webhook timeout, so no second worker takes a run still under way.
+      leaseMs: 5 * 60_000,
       webhookAttempts: 5,
       webhookRetryBaseMs: 10_000,
       webhookTimeoutMs: 10_000,
       ...options,
     };
+    this.loop = new PollingLoop(() => this.pass(), this.opts.pollMs, ctx.logger, 'campaign runner');
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.runOnce();
-      } catch (err) {
-        this.ctx.logger.error({ err }, 'campaign runner pass failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over due runs; returns how many were advanced. */
   runOnce(): Promise<number> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.loop.runOnce();
   }
 
-  /** Runs passes until nothing is due (tests and the CLI's drain). */
+  /** Runs passes until nothing is due (tests use it instead of waiting). */
   async drain(maxPasses = 100): Promise<void> {
     for (let i = 0; i < maxPasses; i++) if ((await this.runOnce()) === 0) return;
   }
