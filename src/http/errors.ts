@@ -33,8 +33,12 @@ export interface ErrorBody {
   error: { code: string; message: string; details: ProblemDetail[] };
 }
 
+const MAX_DETAILS = 100;
+
+/** The error shape; details are capped so a huge invalid body cannot make a huge answer. */
 export function errorBody(code: string, message: string, details: ProblemDetail[] = []): ErrorBody {
-  return { error: { code, message, details } };
+  const shown = details.length > MAX_DETAILS ? [...details.slice(0, MAX_DETAILS), { path: '(more)', message: `${details.length - MAX_DETAILS} more problems not shown` }] : details;
+  return { error: { code, message, details: shown } };
 }
 
 /** Turns Ajv's instancePath (`/goal/count`) and missingProperty into our dotted paths. */

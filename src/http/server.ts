@@ -8,6 +8,9 @@ import { requirePermission } from './auth.js';
 import { errorBody, toErrorResponse } from './errors.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.routes.js';
+import { accountRoutes } from './routes/admin/accounts.routes.js';
+import { reportRoutes } from './routes/admin/reports.routes.js';
+import { sessionRoutes } from './routes/admin/session.routes.js';
 import { emailRoutes } from './routes/admin/emails.routes.js';
 import { offerRoutes } from './routes/admin/offers.routes.js';
 import { loopAdminRoutes } from './routes/admin/loop.routes.js';
@@ -39,7 +42,7 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
     // Behind a reverse proxy, GOALPOST_TRUST_PROXY makes per-IP rate limits see the visitor, not the proxy.
     trustProxy: ctx.config.trustProxy as boolean | string, // numbers (hop counts) work at run time; the type omits them
     // Long path parameters reach the routes, which answer them in our own terms (400 or the 404 page).
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     // Errors raised before routing (malformed or overlong URLs) get our error shape too.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -58,6 +61,7 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('adminSession', null);
   app.decorateRequest('idempotency', null);
 
   app.setErrorHandler((error, request, reply) => {
@@ -105,9 +109,12 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
       await admin.register(loopAdminRoutes(ctx));
       await admin.register(publishingRoutes(ctx));
       await admin.register(campaignRoutes(ctx));
+      await admin.register(accountRoutes(ctx));
+      await admin.register(reportRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(publicRoutes(ctx), { prefix: '/v1/public' });
   await app.register(participantExperienceRoutes(ctx));
   registerRedirectRoute(app, clicks);

@@ -16,10 +16,21 @@ export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
 }
 
+// Only what encodeCursor makes: an ISO time and one of our ids.
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const CURSOR_ID = /^[a-z]{2,4}_[A-Za-z0-9]{1,64}$/;
+
 export function decodeCursor(cursor: string): CursorPosition | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      CURSOR_TIME.test(value[0]) &&
+      CURSOR_ID.test(value[1])
+    ) {
       return { at: value[0], id: value[1] };
     }
   } catch {
