@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/browser/build-web.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -14,7 +14,7 @@ export function widgetLocale(settings: Pick<OfferSettings, 'locale' | 'followBro
   return custom ?? pickFromAcceptLanguage(acceptLanguage) ?? settings.locale;
 }
 
-/** A locale the offer wrote every text for, matched exactly against the browser's first choices. */
+/** A locale the offer wrote every text for, matching one of the browser's choices exactly or by language. */
 function firstCustomLocale(settings: Pick<OfferSettings, 'texts'>, acceptLanguage: string | undefined): string | null {
   if (!acceptLanguage) return null;
   const wanted = acceptLanguage
@@ -24,7 +24,9 @@ function firstCustomLocale(settings: Pick<OfferSettings, 'texts'>, acceptLanguag
     .map((part) => part.split(';')[0]!.trim().toLowerCase());
   for (const tag of wanted) {
     if (resolveLocale(tag)) return null; // a shipped language comes first: pickFromAcceptLanguage handles it
-    const locale = Object.keys(settings.texts).find((l) => l.toLowerCase() === tag);
+    const language = tag.split('-')[0];
+    const locale =
+      Object.keys(settings.texts).find((l) => l.toLowerCase() === tag) ?? Object.keys(settings.texts).find((l) => l.toLowerCase() === language);
     if (locale && resolveTexts(settings, locale).missing.length === 0) return locale;
   }
   return null;

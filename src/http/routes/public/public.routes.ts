@@ -4,24 +4,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../app/context.js';
 import { recordConversion } from '../../../app/referrals/conversions.js';
-import { progressForToken, InvalidParticipantTokenError } from '../../../app/referrals/participants.js';
+import { progressForToken } from '../../../app/referrals/participants.js';
 import { signUp } from '../../../app/referrals/signup.js';
 import { recordVisit } from '../../../app/referrals/visits.js';
 import { recordShare } from '../../../app/referrals/shares.js';
 import { errorResponses, IdParams, Strict } from '../../schemas/common.js';
 import { ConversionBody, ProgressResponse, ShareBody, SignupBody, SignupResponse, VisitBody } from '../../schemas/loop.schemas.js';
 import { parseJsonBody } from '../../json-body.js';
+import { participantToken, PUBLIC_BODY_LIMIT_BYTES } from './participant-token.js';
 import { publicRateLimitOptions } from './rate-limit.js';
 import { widgetApiRoutes } from './widget-api.routes.js';
-
-export const PUBLIC_BODY_LIMIT_BYTES = 16 * 1024;
-const BEARER = /^Bearer\s+(\S{1,200})\s*$/i;
-
-export function participantToken(header: string | undefined): string {
-  const match = BEARER.exec(header ?? '');
-  if (!match) throw new InvalidParticipantTokenError();
-  return match[1]!;
-}
 
 /**
  * The browser endpoints under /v1/public: no key, CORS open. Pages send

@@ -13,7 +13,7 @@ import {
   RestoreBody,
   RestoreResponse,
 } from '../../schemas/loop.schemas.js';
-import { participantToken, PUBLIC_BODY_LIMIT_BYTES } from './public.routes.js';
+import { participantToken, PUBLIC_BODY_LIMIT_BYTES } from './participant-token.js';
 
 const rateLimited = { 429: ErrorBody };
 

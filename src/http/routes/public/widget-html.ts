@@ -141,10 +141,12 @@ export function renderWidgetPage(input: {
 }): RenderedPage {
   const { offerId, settings, texts: t, locale } = input;
   const order = settings.signupFlow.order;
+  // Share messages are written in the offer's language: a visitor shown another language gets that language's default.
+  const ownLanguage = locale === settings.locale;
   const intentMessages: Record<string, string> = {};
   for (const channel of settings.sharing.channels) {
     if ((INTENT_CHANNELS as readonly string[]).includes(channel)) {
-      intentMessages[channel] = settings.sharing.messages[channel] ?? t.shareMessageDefault;
+      intentMessages[channel] = (ownLanguage ? settings.sharing.messages[channel] : undefined) ?? t.shareMessageDefault;
     }
   }
   const config: WidgetConfig = {
@@ -172,7 +174,9 @@ export function renderWidgetPage(input: {
       loading: t.loading,
     },
   };
-  const colours = `:root{--gp-accent:${settings.style.buttonColor};--gp-on-accent:${settings.style.buttonTextColor}}`;
+  // The schema allows only #rrggbb here; checked again because it is the one value not escaped (it is CSS).
+  const colour = (value: string, fallback: string) => (/^#[0-9a-fA-F]{6}$/.test(value) ? value : fallback);
+  const colours = `:root{--gp-accent:${colour(settings.style.buttonColor, '#1f6feb')};--gp-on-accent:${colour(settings.style.buttonTextColor, '#ffffff')}}`;
   const track = settings.trackProgress.enabled
     ? `<p data-show="start"><button type="button" class="gp-linkbtn" data-action="track">${e(t.trackProgressLink)}</button></p>`
     : '';
@@ -217,7 +221,6 @@ ${skip}
 <button class="gp-btn" type="submit">${e(t.emailMyLinkButton)}</button></div>
 <p class="gp-status" role="status" hidden></p>
 </form>
-<p class="gp-status gp-busy" data-role="loading" hidden>${e(t.loading)}</p>
 ${footer(settings, t)}
 </main>
 </body></html>`;
