@@ -45,7 +45,14 @@ export async function ingestActivities(ctx: AppContext, inputs: ActivityInput[])
     const at = ctx.clock.now().toISOString();
     const results: IngestResult[] = [];
     const people = new Map<string, string>();
+    const firstResult = (key: string) => trx.selectFrom('idempotency_keys').select('response_json').where('scope', '=', 'activity').where('key', '=', key).executeTakeFirst();
     for (const input of inputs) {
+      // A key seen before changes nothing, not even the person its address would create.
+      const seen = input.idempotencyKey ? await firstResult(input.idempotencyKey) : undefined;
+      if (seen) {
+        results.push({ ...(JSON.parse(seen.response_json!) as { activityId: string; personId: string }), replayed: true });
+        continue;
+      }
       const email = normalizeEmail(input.person.email)!;
       let personId = people.get(email);
       if (!personId) {
@@ -60,7 +67,8 @@ export async function ingestActivities(ctx: AppContext, inputs: ActivityInput[])
           .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
           .executeTakeFirst();
         if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) {
-          const first = await trx.selectFrom('idempotency_keys').select('response_json').where('scope', '=', 'activity').where('key', '=', input.idempotencyKey).executeTakeFirstOrThrow();
+          // A concurrent request claimed the key first.
+          const first = (await firstResult(input.idempotencyKey))!;
           results.push({ ...(JSON.parse(first.response_json!) as { activityId: string; personId: string }), replayed: true });
           continue;
         }

@@ -16,7 +16,7 @@ import {
 import type { CampaignRunRow } from '../../store/repositories/campaign.repository.js';
 import { addListMember, listIdsOfPerson, removeListMember } from '../../store/repositories/list.repository.js';
 import { enqueueMessage } from '../../store/repositories/outbox.repository.js';
-import { findParticipantFor } from '../../store/repositories/participant.repository.js';
+import { findParticipantFor, setFulfillmentState } from '../../store/repositories/participant.repository.js';
 import type { PersonTable } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { postSignedWebhook, WebhookError } from '../../delivery/webhooks.js';
@@ -225,7 +225,9 @@ export class CampaignRunner {
   /** The steps whose effect is a write in the store, inside the step's transaction. */
   private async execute(trx: Trx, rc: RunContext, step: Step): Promise<StepOutcome> {
     const { ctx } = this;
-    const { person, run } = rc;
+    const { run } = rc;
+    // Read in the step's transaction: an earlier step of this run may have changed the person.
+    const person = (await trx.selectFrom('people').selectAll().where('id', '=', rc.person.id).executeTakeFirst()) ?? rc.person;
     const recipient = { personId: person.id, email: person.email, firstName: person.first_name, lastName: person.last_name, company: person.company, locale: person.locale };
     try {
       switch (step.type) {
@@ -242,8 +244,11 @@ export class CampaignRunner {
           const offer = await loadLiveOffer(trx, step.offerId);
           const participant = await findParticipantFor(trx, step.offerId, person.id);
           if (!participant?.fulfilled_at) return { status: 'not_fulfilled', result: { reason: 'the person has not met the goal of this offer' } };
+          // As for manual delivery: the email waits for its promo code, and once queued the participant shows it sent.
+          if (participant.fulfillment_state === 'needs_code') return { status: 'needs_code', result: { participantId: participant.id, reason: 'waits for a promo code' } };
           const code = await trx.selectFrom('promo_codes').select('code').where('participant_id', '=', participant.id).executeTakeFirst();
           const queued = await queueFulfillmentEmail(trx, ctx, offer, participant, code?.code ?? null);
+          if (queued) await setFulfillmentState(trx, participant.id, 'sent');
           return { status: queued ? 'done' : 'already_sent', result: { participantId: participant.id } };
         }
         case 'change_data_value': {
@@ -300,16 +305,19 @@ export class CampaignRunner {
 
   /** Calls the webhook outside any transaction; 'later' when a retry is scheduled. */
   private async webhook(rc: RunContext, step: Extract<Step, { type: 'call_webhook' }>): Promise<'next' | 'later'> {
-    const { run, person, campaign, stepIndex } = rc;
+    const { run, campaign, stepIndex } = rc;
     const done = await this.ctx.store.db.selectFrom('campaign_step_results').select('status').where('run_id', '=', run.id).where('step_index', '=', stepIndex).executeTakeFirst();
     if (done) return 'next';
+    // As an earlier step of this run may have left them.
+    const person = (await this.ctx.store.db.selectFrom('people').selectAll().where('id', '=', rc.person.id).executeTakeFirst()) ?? rc.person;
     const activity = await this.ctx.store.db.selectFrom('activities').selectAll().where('id', '=', run.activity_id).executeTakeFirst();
     const record = (status: string, result: Record<string, unknown>) =>
       this.ctx.store.db.transaction().execute(async (trx) => {
         await insertStepResult(trx, { run_id: run.id, step_index: stepIndex, step_type: 'call_webhook', status, result_json: JSON.stringify(result), created_at: this.iso() });
         await updateRun(trx, run.id, { step_index: stepIndex + 1, attempts: 0, updated_at: this.iso() });
       });
-    const attempts = run.attempts + 1;
+    // The run's attempts count the step it was claimed at; a webhook reached after other steps starts afresh.
+    const attempts = (run.step_index === stepIndex ? run.attempts : 0) + 1;
     try {
       const { status } = await postSignedWebhook(
         {

@@ -26,6 +26,8 @@ export interface Person {
   phone: string | null;
   consent: 'subscribed' | 'unsubscribed' | null;
   locale: string | null;
+  /** Custom fields (set by campaigns' Change Data Value on `fields.<name>`). */
+  fields: Record<string, unknown>;
   counters: PersonCounters;
   createdAt: string;
   updatedAt: string;

@@ -121,6 +121,7 @@ export const PersonSchema = Strict({
   phone: Nullable(Type.String()),
   consent: Nullable(Type.String()),
   locale: Nullable(Type.String()),
+  fields: Type.Record(Type.String(), Type.Unknown()),
   counters: Strict({ ...Counters.properties, byChannel: Type.Record(Type.String(), Counters) }),
   createdAt: Type.String(),
   updatedAt: Type.String(),

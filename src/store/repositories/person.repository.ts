@@ -23,6 +23,7 @@ export function personRowToPerson(row: Selectable<PersonTable>, channels: Select
     phone: row.phone,
     consent: row.consent as Person['consent'],
     locale: row.locale,
+    fields: JSON.parse(row.fields_json) as Record<string, unknown>,
     counters: { ...counters(row), byChannel: Object.fromEntries(channels.map((c) => [c.channel, counters(c)])) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
