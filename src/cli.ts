@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createApiKey, ensureBootstrapKey, listApiKeys, revokeApiKeyOrThrow } from './app/api-keys.js';
+import { createAccount, ensureFirstAccount, findAccountByEmail, listAllAccounts, setAccountPassword } from './app/accounts.js';
+import { passwordProblems } from './domain/accounts.js';
 import { openContext } from './app/bootstrap.js';
 import { systemClock } from './app/clock.js';
 import { GoalpostError } from './domain/errors.js';
@@ -18,10 +20,15 @@ Commands:
   api-key create --name NAME --role administrator|marketer|analyst [--awards]
   api-key list
   api-key revoke KEY_ID
+  account create --email EMAIL --role administrator|marketer|analyst [--awards]
+                                      an admin UI account; the password comes from
+                                      GOALPOST_ACCOUNT_PASSWORD or is asked for
+  account list
+  account password --email EMAIL      set a new password (ends the account's sessions)
 
 Configuration comes from the environment: HOST, PORT, GOALPOST_DATABASE_URL,
-GOALPOST_PUBLIC_URL, GOALPOST_SMTP_URL, GOALPOST_MAIL_FROM, GOALPOST_BOOTSTRAP_API_KEY
-(see README).`;
+GOALPOST_PUBLIC_URL, GOALPOST_SMTP_URL, GOALPOST_MAIL_FROM, GOALPOST_BOOTSTRAP_API_KEY,
+GOALPOST_ADMIN_EMAIL and GOALPOST_ADMIN_PASSWORD (see README).`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -37,6 +44,19 @@ async function serve(): Promise<void> {
     process.stdout.write(
       `\nFirst start: an administrator API key was created. It is shown only this once:\n\n    ${created.secret}\n\n` +
         `Use it as "Authorization: Bearer <key>". Create more with \`goalpost api-key create\`.\n\n`,
+    );
+  }
+  const firstAccount = await ensureFirstAccount(ctx.store, ctx.clock, {
+    email: process.env.GOALPOST_ADMIN_EMAIL || null,
+    password: process.env.GOALPOST_ADMIN_PASSWORD || null,
+  });
+  if (firstAccount === 'created') {
+    process.stdout.write(`\nFirst start: the administrator account ${process.env.GOALPOST_ADMIN_EMAIL} was created. Sign in at ${config.publicUrl}/admin\n\n`);
+  } else if (firstAccount === 'missing') {
+    process.stdout.write(
+      `\nNo account can sign in to the admin UI yet. Create the first administrator with:\n\n` +
+        `    npx goalpost account create --email you@example.com --role administrator\n\n` +
+        `(it asks for the password), or start once with GOALPOST_ADMIN_EMAIL and GOALPOST_ADMIN_PASSWORD set.\n\n`,
     );
   }
   const app = await createServer(ctx);
@@ -109,6 +129,90 @@ async function apiKey(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * The new account's password: GOALPOST_ACCOUNT_PASSWORD, else asked twice on
+ * the terminal without echo. A weak one is refused before anything is written.
+ */
+async function accountPassword(): Promise<string> {
+  const fromEnv = process.env.GOALPOST_ACCOUNT_PASSWORD;
+  if (!fromEnv && !process.stdin.isTTY) {
+    throw new ConfigError('Set GOALPOST_ACCOUNT_PASSWORD, or run the command in a terminal to be asked for the password.');
+  }
+  const password = fromEnv || (await askHidden('Password: '));
+  const problems = passwordProblems(password);
+  if (problems.length > 0) throw new ConfigError(`Weak password: ${problems.map((p) => p.message).join(' ')} Nothing was changed.`);
+  if (!fromEnv && (await askHidden('Repeat the password: ')) !== password) throw new ConfigError('The two passwords differ: nothing was changed.');
+  return password;
+}
+
+/** Reads one line from the terminal without echoing it. */
+function askHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          finish();
+          return resolve(value);
+        }
+        if (ch === '\u0003') {
+          finish();
+          return reject(new ConfigError('Cancelled: nothing was changed.'));
+        }
+        value = ch === '\u007f' || ch === '\b' ? value.slice(0, -1) : value + ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+async function account(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  let values: { email?: string; role?: string; awards?: boolean };
+  try {
+    ({ values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' }, awards: { type: 'boolean' } }, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (sub !== 'create' && sub !== 'list' && sub !== 'password') throw new UsageError(`Unknown account command "${sub ?? ''}": use create, list or password`);
+  if (sub === 'create' && (!values.email || !values.role)) throw new UsageError('account create needs --email EMAIL and --role administrator|marketer|analyst');
+  if (sub === 'password' && !values.email) throw new UsageError('account password needs --email EMAIL');
+  const password = sub === 'list' ? null : await accountPassword();
+  const config = loadConfig();
+  const store = await openStore(config.databaseUrl);
+  try {
+    await migrateToLatest(store);
+    if (sub === 'create') {
+      const created = await createAccount(store, systemClock, { email: values.email!, role: values.role!, ...(values.awards ? { awards: true } : {}), password: password! });
+      console.log(`Created ${created.id} (${created.role}${created.awards ? ', awards' : ''}): ${created.email}. Sign in at ${config.publicUrl}/admin`);
+    } else if (sub === 'list') {
+      const accounts = await listAllAccounts(store);
+      if (accounts.length === 0) console.log('No accounts yet: run `goalpost account create --email EMAIL --role administrator`.');
+      for (const a of accounts) {
+        console.log([a.id, a.email, a.role + (a.awards ? '+awards' : ''), `created ${a.createdAt}`, `last sign-in ${a.lastSignInAt ?? 'never'}`].join('  '));
+      }
+    } else {
+      const found = await findAccountByEmail(store, values.email!);
+      if (!found) throw new ConfigError(`No account for ${values.email}: see \`goalpost account list\`.`);
+      await setAccountPassword(store, systemClock, found.id, password!);
+      console.log(`New password set for ${found.email}; their sessions were ended.`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
@@ -120,6 +224,8 @@ async function main(argv: string[]): Promise<void> {
       return migrate();
     case 'api-key':
       return apiKey(rest);
+    case 'account':
+      return account(rest);
     case undefined:
     case 'help':
     case '--help':

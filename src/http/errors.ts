@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   unsupported_media_type: 415,
   unauthorized: 401,
   forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

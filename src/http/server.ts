@@ -8,7 +8,7 @@ import { requirePermission } from './auth.js';
 import { errorBody, toErrorResponse } from './errors.js';
 import { idempotencyOnSend, idempotencyPreHandler } from './idempotency.js';
 import { apiKeyRoutes } from './routes/admin/api-keys.routes.js';
-import { accountRoutes } from './routes/admin/accounts.routes.js';
+import { accountRoutes, ownSessionRoutes } from './routes/admin/accounts.routes.js';
 import { reportRoutes } from './routes/admin/reports.routes.js';
 import { sessionRoutes } from './routes/admin/session.routes.js';
 import { emailRoutes } from './routes/admin/emails.routes.js';
@@ -110,6 +110,7 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
       await admin.register(publishingRoutes(ctx));
       await admin.register(campaignRoutes(ctx));
       await admin.register(accountRoutes(ctx));
+      await admin.register(ownSessionRoutes(ctx));
       await admin.register(reportRoutes(ctx));
     },
     { prefix: '/api/v1' },

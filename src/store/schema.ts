@@ -231,3 +231,76 @@ export interface CampaignTables {
   lists: { id: string; name: string; created_at: string };
   list_members: { list_id: string; person_id: string; added_at: string };
 }
+
+// ---- Admin UI accounts and offer reports (migration 0004) ----
+
+export interface AccountTable {
+  id: string;
+  /** Lower-cased: one account per address. */
+  email: string;
+  role: string;
+  awards: number;
+  /** PHC string: `$scrypt$ln=15,r=8,p=1$salt$hash` (base64), parameters kept with the hash. */
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface AccountSessionTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Failed sign-ins per address (known or not), for the backoff. */
+export interface SignInFailureTable {
+  email: string;
+  failures: number;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
+/** Report counters: one row per (offer, hour `YYYY-MM-DDTHH`, metric). */
+export interface OfferHourlyStatTable {
+  offer_id: string;
+  hour: string;
+  metric: string;
+  count: number;
+}
+
+/** The same counters summed per day (`YYYY-MM-DD`), for reports over long ranges. */
+export interface OfferDailyStatTable {
+  offer_id: string;
+  day: string;
+  metric: string;
+  count: number;
+}
+
+/** A participant's first share and first resulting click: what makes sharers and influencers count once. */
+export interface ReportFirstMarkTable {
+  participant_id: string;
+  mark: string;
+  offer_id: string;
+  at: string;
+}
+
+export interface AdminTables {
+  accounts: AccountTable;
+  account_sessions: AccountSessionTable;
+  sign_in_failures: SignInFailureTable;
+}
+
+export interface ReportTables {
+  offer_hourly_stats: OfferHourlyStatTable;
+  offer_daily_stats: OfferDailyStatTable;
+  report_first_marks: ReportFirstMarkTable;
+}
+
+// Declaration merging adds these tables to Database without touching its first declaration.
+export interface Database extends AdminTables, ReportTables {}

@@ -8,6 +8,7 @@ import { findParticipantByShareCode } from '../../store/repositories/participant
 import { insertClicks, putReferral } from '../../store/repositories/referral.repository.js';
 import type { ClickTable, ReferralTable } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
+import { countActivities } from '../report-stats.js';
 import { GroupCommit } from './group-commit.js';
 
 interface ShareLink {
@@ -112,7 +113,10 @@ export class ClickRecorder {
     const at = this.ctx.clock.now().toISOString();
     await this.ctx.store.db.transaction().execute(async (trx) => {
       await insertClicks(trx, batch.map((b) => b.click));
-      await insertActivities(trx, batch.map((b) => b.activity), at);
+      const activities = batch.map((b) => b.activity);
+      await insertActivities(trx, activities, at);
+      // One upsert of report counters per batch, not per click.
+      await countActivities(trx, activities);
       for (const b of batch) if (b.referral) await putReferral(trx, b.referral, at);
     });
   }

@@ -5,7 +5,7 @@ import type { EmailContent } from '../../domain/messages/email.js';
 import { defaultEmailContent } from '../../domain/messages/widget-emails.js';
 import { channelShareUrl, MAX_RESHARE_RECIPIENTS } from '../../domain/messages/widget-share.js';
 import { normalizeEmail } from '../../domain/referrals/people.js';
-import { insertActivities } from '../../store/repositories/activity.repository.js';
+import { recordActivities } from '../activities.js';
 import { findEmail } from '../../store/repositories/email.repository.js';
 import { findParticipantByTokenHash } from '../../store/repositories/participant.repository.js';
 import { findPerson } from '../../store/repositories/person.repository.js';
@@ -80,8 +80,9 @@ export async function sendReshare(ctx: AppContext, token: string, input: Reshare
       });
       if (queued) sent += 1;
     }
-    await insertActivities(
+    await recordActivities(
       trx,
+      ctx,
       [
         {
           type: 'shares',
@@ -93,7 +94,6 @@ export async function sendReshare(ctx: AppContext, token: string, input: Reshare
           occurredAt: now,
         },
       ],
-      now,
     );
     return { sent, recipients: addresses.length };
   });

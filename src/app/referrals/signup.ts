@@ -107,6 +107,11 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
       participantToken = token;
     }
 
+    // A repeat sign-up is attributed too, so that one through the participant's
+    // own link is refused and logged; only a new participant earns credit.
+    const friend = { personId: person.id, visitorId: input.visitorId ?? null, browserId: null };
+    const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
+
     if (created) {
       const personNow = { ...person, ...changes };
       await recordActivities(
@@ -119,7 +124,13 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
             personId: person.id,
             visitorId: input.visitorId ?? null,
             participantId: participant.id,
-            attributes: { channel: input.channel ?? null, page: input.page ?? null, clickId: input.clickId ?? null },
+            attributes: {
+              channel: input.channel ?? null,
+              page: input.page ?? null,
+              clickId: input.clickId ?? null,
+              // The report counts a registration (a friend who signed up after a shared link) by it.
+              referrerParticipantId: attribution?.referrer.id ?? null,
+            },
             occurredAt: at,
           },
         ],
@@ -142,10 +153,6 @@ export async function signUp(ctx: AppContext, offerId: string, input: SignupInpu
         });
       }
     }
-    // A repeat sign-up is attributed too, so that one through the participant's
-    // own link is refused and logged; only a new participant earns credit.
-    const friend = { personId: person.id, visitorId: input.visitorId ?? null, browserId: null };
-    const attribution = await attributeFriend(trx, ctx, offer, friend, input.clickId ?? null);
     if (created && attribution) {
       await bumpReferralCounter(trx, attribution.referrer.person_id, 'signup', attribution.channel ?? 'unknown', at);
       await giveCreditToReferrer(trx, ctx, {
