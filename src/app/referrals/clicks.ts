@@ -5,7 +5,7 @@ import { insertActivities } from '../../store/repositories/activity.repository.j
 import type { NewActivity } from '../../store/repositories/activity.repository.js';
 import { findOffer } from '../../store/repositories/offer.repository.js';
 import { findParticipantByShareCode } from '../../store/repositories/participant.repository.js';
-import { insertClicks, putReferral } from '../../store/repositories/referral.repository.js';
+import { insertClicks, putReferrals } from '../../store/repositories/referral.repository.js';
 import type { ClickTable, ReferralTable } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
 import { countActivities } from '../report-stats.js';
@@ -117,7 +117,7 @@ export class ClickRecorder {
       await insertActivities(trx, activities, at);
       // One upsert of report counters per batch, not per click.
       await countActivities(trx, activities);
-      for (const b of batch) if (b.referral) await putReferral(trx, b.referral, at);
+      await putReferrals(trx, batch.flatMap((b) => (b.referral ? [b.referral] : [])), at);
     });
   }
 

@@ -26,6 +26,31 @@ export async function findLiveReferrals(db: Db, offerId: string, keys: string[],
     .execute();
 }
 
+/** putReferral for many rows in one statement (the redirect's batches); the first row per key wins. */
+export async function putReferrals(db: Db, rows: ReferralRow[], now: string): Promise<void> {
+  const byKey = new Map<string, ReferralRow>();
+  for (const row of rows) if (!byKey.has(`${row.offer_id} ${row.friend_key}`)) byKey.set(`${row.offer_id} ${row.friend_key}`, row);
+  const unique = [...byKey.values()];
+  for (let i = 0; i < unique.length; i += 500) {
+    await db
+      .insertInto('referrals')
+      .values(unique.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc
+          .columns(['offer_id', 'friend_key'])
+          .doUpdateSet((eb) => ({
+            referrer_participant_id: eb.ref('excluded.referrer_participant_id'),
+            click_id: eb.ref('excluded.click_id'),
+            channel: eb.ref('excluded.channel'),
+            created_at: eb.ref('excluded.created_at'),
+            expires_at: eb.ref('excluded.expires_at'),
+          }))
+          .where('referrals.expires_at', '<=', now),
+      )
+      .execute();
+  }
+}
+
 /**
  * Stores the tie under a friend key. First touch wins: an existing live tie is
  * kept; an expired one may be replaced.
