@@ -16,6 +16,7 @@ import { offerRoutes } from './routes/admin/offers.routes.js';
 import { loopAdminRoutes } from './routes/admin/loop.routes.js';
 import { publishingRoutes } from './routes/admin/publishing.routes.js';
 import { participantExperienceRoutes } from './routes/public/pages.routes.js';
+import { adminUiRoutes } from './routes/admin-ui.routes.js';
 import { campaignRoutes } from './routes/admin/campaigns.routes.js';
 import { publicRoutes } from './routes/public/public.routes.js';
 import { registerRedirectRoute } from './routes/public/redirect.routes.js';
@@ -118,6 +119,7 @@ export async function createServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(publicRoutes(ctx), { prefix: '/v1/public' });
   await app.register(participantExperienceRoutes(ctx));
+  await app.register(adminUiRoutes());
   registerRedirectRoute(app, clicks);
 
   return app;
