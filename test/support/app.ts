@@ -6,7 +6,7 @@ import type { AppContext } from '../../src/app/context.js';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/http/server.js';
 import { CampaignIndex } from '../../src/app/campaigns/campaign-index.js';
-import type { DialectName } from '../../src/store/store.js';
+import type { DialectName, Store } from '../../src/store/store.js';
 import { openTestStore } from './stores.js';
 
 export const ADMIN_KEY = 'gp_test_administrator_key_0123456789';
@@ -37,12 +37,26 @@ export interface TestApp {
 
 export async function startTestApp(dialect: DialectName, env: Record<string, string> = {}): Promise<TestApp> {
   const testStore = await openTestStore(dialect);
-  const clock = new TestClock();
-  const config = loadConfig({ GOALPOST_DATABASE_URL: testStore.url, GOALPOST_PUBLIC_URL: 'http://goalpost.test', ...env });
-  const ctx: AppContext = { store: testStore.store, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), campaigns: new CampaignIndex() };
+  return startTestAppOnStore(testStore.store, testStore.url, () => testStore.close(), { env });
+}
+
+/**
+ * The app on an open store; `closeStore` runs after the server closes (tests
+ * that restart on the same data pass one that keeps the data).
+ */
+export async function startTestAppOnStore(
+  store: Store,
+  url: string,
+  closeStore: () => Promise<void>,
+  options: { clock?: TestClock; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const clock = options.clock ?? new TestClock();
+  const config = loadConfig({ GOALPOST_DATABASE_URL: url, GOALPOST_PUBLIC_URL: 'http://goalpost.test', ...options.env });
+  const ctx: AppContext = { store, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), campaigns: new CampaignIndex() };
   await ensureBootstrapKey(ctx.store, clock, ADMIN_KEY);
-  const marketer = (await createApiKey(ctx.store.db, clock, { name: 'marketer', role: 'marketer' })).secret;
-  const analyst = (await createApiKey(ctx.store.db, clock, { name: 'analyst', role: 'analyst' })).secret;
+  // Key names are unique so that a restart on the same store can make them again.
+  const marketer = (await createApiKey(ctx.store.db, clock, { name: `marketer ${clock.now().toISOString()} ${Math.random()}`, role: 'marketer' })).secret;
+  const analyst = (await createApiKey(ctx.store.db, clock, { name: `analyst ${clock.now().toISOString()} ${Math.random()}`, role: 'analyst' })).secret;
   const app = await createServer(ctx);
   await app.ready();
   return {
@@ -64,7 +78,7 @@ export async function startTestApp(dialect: DialectName, env: Record<string, str
     },
     async close() {
       await app.close();
-      await testStore.close();
+      await closeStore();
     },
   };
 }

@@ -2,19 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
-import { createApiKey, ensureBootstrapKey } from '../../src/app/api-keys.js';
-import { CampaignIndex } from '../../src/app/campaigns/campaign-index.js';
 import { CampaignRunner } from '../../src/app/campaigns/runner.js';
 import type { RunnerOptions } from '../../src/app/campaigns/runner.js';
-import type { AppContext } from '../../src/app/context.js';
-import { loadConfig } from '../../src/config.js';
-import { createServer as createAppServer } from '../../src/http/server.js';
 import { migrateToLatest, openStore } from '../../src/store/store.js';
 import type { DialectName } from '../../src/store/store.js';
-import { ADMIN_KEY, TestClock } from './app.js';
+import { startTestAppOnStore, TestClock } from './app.js';
 import type { TestApp } from './app.js';
 import { unique, uniqueEmail } from './loop-fixtures.js';
 import type { Call, LoopFixtures, Participant } from './loop-fixtures.js';
@@ -65,36 +58,7 @@ export async function sharedStore(dialect: DialectName): Promise<SharedStore> {
 export async function startTestAppOn(store: SharedStore, options: { clock?: TestClock; env?: Record<string, string> } = {}): Promise<TestApp> {
   const opened = await openStore(store.url);
   await migrateToLatest(opened);
-  const clock = options.clock ?? new TestClock();
-  const config = loadConfig({ GOALPOST_DATABASE_URL: store.url, GOALPOST_PUBLIC_URL: 'http://goalpost.test', ...options.env });
-  const ctx: AppContext = { store: opened, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), campaigns: new CampaignIndex() };
-  await ensureBootstrapKey(ctx.store, clock, ADMIN_KEY);
-  const marketer = (await createApiKey(ctx.store.db, clock, { name: unique('marketer'), role: 'marketer' })).secret;
-  const analyst = (await createApiKey(ctx.store.db, clock, { name: unique('analyst'), role: 'analyst' })).secret;
-  const app = await createAppServer(ctx);
-  await app.ready();
-  return {
-    app,
-    ctx,
-    clock,
-    keys: { administrator: ADMIN_KEY, marketer, analyst },
-    async call(opts) {
-      const { key, ...rest } = opts;
-      const auth = key === null ? {} : { authorization: `Bearer ${key ?? ADMIN_KEY}` };
-      const res = await app.inject({ ...rest, headers: { ...auth, ...(rest.headers ?? {}) } } as InjectOptions);
-      let json: unknown = undefined;
-      try {
-        json = res.body ? JSON.parse(res.body) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.statusCode, json, headers: res.headers, body: res.body };
-    },
-    async close() {
-      await app.close();
-      await opened.close();
-    },
-  };
+  return startTestAppOnStore(opened, store.url, () => opened.close(), options);
 }
 
 // ----- a local webhook receiver -----
