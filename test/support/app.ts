@@ -54,9 +54,8 @@ export async function startTestAppOnStore(
   const config = loadConfig({ GOALPOST_DATABASE_URL: url, GOALPOST_PUBLIC_URL: 'http://goalpost.test', ...options.env });
   const ctx: AppContext = { store, clock, config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), campaigns: new CampaignIndex() };
   await ensureBootstrapKey(ctx.store, clock, ADMIN_KEY);
-  // Key names are unique so that a restart on the same store can make them again.
-  const marketer = (await createApiKey(ctx.store.db, clock, { name: `marketer ${clock.now().toISOString()} ${Math.random()}`, role: 'marketer' })).secret;
-  const analyst = (await createApiKey(ctx.store.db, clock, { name: `analyst ${clock.now().toISOString()} ${Math.random()}`, role: 'analyst' })).secret;
+  const marketer = (await createApiKey(ctx.store.db, clock, { name: 'marketer', role: 'marketer' })).secret;
+  const analyst = (await createApiKey(ctx.store.db, clock, { name: 'analyst', role: 'analyst' })).secret;
   const app = await createServer(ctx);
   await app.ready();
   return {
