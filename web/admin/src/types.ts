@@ -1,5 +1,7 @@
 /** Shapes of the admin API's answers (see /api/v1/openapi.json). */
 import type { OfferSettings } from '../../../src/domain/offers/settings.js';
+import type { ParticipantView } from '../../../src/app/referrals/participants.js';
+import type { RunView } from '../../../src/app/campaigns/campaigns.js';
 import type { Problem } from './api.js';
 
 export type { OfferSettings };
@@ -64,21 +66,8 @@ export interface PromoUploadReport {
   released: number;
 }
 
-export interface Participant {
-  id: string;
-  personId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  credit: number;
-  fulfilledAt: string | null;
-  fulfillmentState: string | null;
-  shareCode: string;
-  shareUrl: string;
-  signupChannel: string | null;
-  createdAt: string;
-  promoCodes: { code: string; sentAt: string }[] | null;
-}
+/** The server's own answer type: one definition, so the two cannot drift. */
+export type Participant = ParticipantView;
 
 export interface EmbedCode {
   offerId: string;
@@ -200,20 +189,7 @@ export interface Campaign {
   activationProblems?: Problem[];
 }
 
-export interface CampaignRun {
-  id: string;
-  campaignId: string;
-  personId: string;
-  activityId: string;
-  status: string;
-  stepIndex: number;
-  attempts: number;
-  nextRunAt: string;
-  detail: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  steps: { index: number; type: string; status: string; result: unknown; at: string }[];
-}
+export type CampaignRun = RunView;
 
 export interface StaticList {
   id: string;
